@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IndentationText, Project, QuoteKind, type SourceFile, VariableDeclarationKind } from 'ts-morph';
+import type { ApiIR } from '../../ir/index.js';
+import type { Emitter, GeneratedFile } from '../types.js';
+import { writeChecks, writeDecoders, writeModels } from './models.js';
+import { writeSandboxClass } from './sandbox-class.js';
+import { literal } from './type-expr.js';
+import { emitWireTypes } from './wire-types.js';
+
+const PACKAGE_DIR = 'packages/ts-sdk';
+const OUT_DIR = `${PACKAGE_DIR}/src/generated`;
+
+/** The TypeScript SDK: wire types by openapi-typescript, everything else built with ts-morph. */
+export const tsEmitter: Emitter = {
+  name: 'ts',
+  roots: [OUT_DIR],
+  async emit(ir, ctx) {
+    // openapi-typescript reads the spec itself; start it first so it overlaps the ts-morph work.
+    const wire = emitWireTypes(ctx.specFile);
+    const project = new Project({
+      useInMemoryFileSystem: true,
+      manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, useTrailingCommas: true },
+    });
+    const files: GeneratedFile[] = [];
+    const build = (name: string, write: (file: SourceFile) => void) => {
+      const file = project.createSourceFile(name, '', { overwrite: true });
+      write(file);
+      file.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: 'insert' as never });
+      files.push({ path: `${OUT_DIR}/${name}`, content: file.getFullText() });
+    };
+    build('meta.ts', (f) => writeMeta(ir, f, packageVersion(ctx.outDir)));
+    build('models.ts', (f) => writeModels(ir, f));
+    build('checks.ts', (f) => writeChecks(ir, f));
+    build('decode.ts', (f) => writeDecoders(ir, f));
+    build('sandbox.ts', (f) => writeSandboxClass(ir, f));
+    files.push({ path: `${OUT_DIR}/wire.ts`, content: await wire });
+    return files;
+  },
+};
+
+function writeMeta(ir: ApiIR, file: SourceFile, version: string): void {
+  const constants: [string, string, string][] = [
+    ['SDK_LANGUAGE', 'ts', 'The language tag sent in `User-Agent` and `X-Tensor-Box-Lang`.'],
+    ['SDK_VERSION', version, 'This package\'s version (from its package.json).'],
+    ['API_VERSION', ir.apiVersion, 'The version of the API description this SDK was generated from.'],
+    ['DEFAULT_DOMAIN', ir.sdk.defaultDomain, 'The API\'s base URL when neither an option nor the environment gives one.'],
+    ['ENV_DOMAIN', ir.sdk.env.domain, 'The environment variable that may give the domain.'],
+    ['ENV_API_KEY', ir.sdk.env.apiKey, 'The environment variable that may give the API key.'],
+    ['API_KEY_HEADER', ir.apiKeyHeader, 'The header that carries the API key.'],
+  ];
+  for (const [name, value, doc] of constants) {
+    file.addVariableStatement({ isExported: true, declarations: [{ name, initializer: literal(value) }], docs: [doc], declarationKind: VariableDeclarationKind.Const });
+  }
+}
+
+/** The SDK's own version, so that the User-Agent says which release sent a request. */
+function packageVersion(outDir: string): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(outDir, PACKAGE_DIR, 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,3 @@
+export { buildIR } from './build.js';
+export * from './names.js';
+export type * from './types.js';
