@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IndentationText, Project, QuoteKind, type SourceFile, VariableDeclarationKind } from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
 import type { ApiIR } from '../../ir/index.js';
 import type { Emitter, GeneratedFile } from '../types.js';
-import { writeChecks, writeDecoders, writeModels } from './models.js';
-import { writeSandboxClass } from './sandbox-class.js';
-import { literal } from './type-expr.js';
-import { emitWireTypes } from './wire-types.js';
 
 const PACKAGE_DIR = 'packages/ts-sdk';
 const OUT_DIR = `${PACKAGE_DIR}/src/generated`;
@@ -16,6 +12,16 @@ export const tsEmitter: Emitter = {
   name: 'ts',
   roots: [OUT_DIR],
   async emit(ir, ctx) {
+    // ts-morph and openapi-typescript each load a TypeScript compiler: load them only when this
+    // target runs, so that --help, a broken spec or another target stay fast.
+    const [{ emitWireTypes }, { IndentationText, Project, QuoteKind, VariableDeclarationKind }, models, { writeSandboxClass }, { literal }] =
+      await Promise.all([import('./wire-types.js'), import('ts-morph'), import('./models.js'), import('./sandbox-class.js'), import('./type-expr.js')]);
+    const { writeChecks, writeDecoders, writeModels } = models;
+    const writeMeta = (ir: ApiIR, file: SourceFile, version: string) => {
+      for (const [name, value, doc] of metaConstants(ir, version)) {
+        file.addVariableStatement({ isExported: true, declarationKind: VariableDeclarationKind.Const, declarations: [{ name, initializer: literal(value) }], docs: [doc] });
+      }
+    };
     // openapi-typescript reads the spec itself; start it first so it overlaps the ts-morph work.
     const wire = emitWireTypes(ctx.specFile);
     const project = new Project({
@@ -39,8 +45,8 @@ export const tsEmitter: Emitter = {
   },
 };
 
-function writeMeta(ir: ApiIR, file: SourceFile, version: string): void {
-  const constants: [string, string, string][] = [
+function metaConstants(ir: ApiIR, version: string): [string, string, string][] {
+  return [
     ['SDK_LANGUAGE', 'ts', 'The language tag sent in `User-Agent` and `X-Tensor-Box-Lang`.'],
     ['SDK_VERSION', version, 'This package\'s version (from its package.json).'],
     ['API_VERSION', ir.apiVersion, 'The version of the API description this SDK was generated from.'],
@@ -49,9 +55,6 @@ function writeMeta(ir: ApiIR, file: SourceFile, version: string): void {
     ['ENV_API_KEY', ir.sdk.env.apiKey, 'The environment variable that may give the API key.'],
     ['API_KEY_HEADER', ir.apiKeyHeader, 'The header that carries the API key.'],
   ];
-  for (const [name, value, doc] of constants) {
-    file.addVariableStatement({ isExported: true, declarations: [{ name, initializer: literal(value) }], docs: [doc], declarationKind: VariableDeclarationKind.Const });
-  }
 }
 
 /** The SDK's own version, so that the User-Agent says which release sent a request. */

@@ -341,6 +341,9 @@ function requestParts(ir: ApiIR, m: SdkMethod): string[] {
     // An optional body whose fields are all unset is not sent at all.
     parts.push(op.body.required ? `body: ${body}` : `body: compactBody(${body})`);
   }
+  // Values the spec marks secret (env vars) are redacted from any error or log line.
+  const secrets = [...m.positional, ...m.options].filter((a) => a.secretValues && a.type.kind === 'map');
+  if (secrets.length > 0) parts.push(`secrets: [${secrets.map((a) => `...Object.values(${argValue(a, m)} ?? {})`).join(', ')}]`);
   return parts;
 }
 

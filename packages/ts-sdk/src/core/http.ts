@@ -10,7 +10,7 @@ import {
 import { anySignal, randomId, runtimeName, sleep } from './platform.js';
 import { buildPath, buildQuery, type QueryParam } from './query.js';
 import { retryDelayMs, RETRYABLE_STATUSES, serverRetryAfterMs } from './retry.js';
-import { SDK_LANGUAGE, SDK_VERSION } from '../generated/meta.js';
+import { API_KEY_HEADER, SDK_LANGUAGE, SDK_VERSION } from '../generated/meta.js';
 
 /** What the generated code knows about an operation (from the spec). */
 export interface OperationInfo {
@@ -37,6 +37,8 @@ export interface RequestParts {
   headers?: Record<string, string | undefined>;
   /** JSON body; `undefined` sends no body at all. */
   body?: unknown;
+  /** Values that must never appear in an error or a log (injected env values). */
+  secrets?: string[];
 }
 
 const USER_AGENT = `tensor-box-${SDK_LANGUAGE}/${SDK_VERSION}`;
@@ -52,13 +54,14 @@ export async function request(config: ResolvedConfig, op: OperationInfo, parts: 
   const body = parts.body === undefined ? undefined : JSON.stringify(parts.body);
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const label = `${op.method} ${path}`;
+  const redact = redactor([config.apiKey, ...(parts.secrets ?? [])]);
 
   for (let attempt = 0; ; attempt++) {
     const retriesLeft = op.retrySafe ? config.maxRetries - attempt : 0;
     headers['X-Tensor-Box-Retry-Count'] = String(attempt);
     let outcome: Outcome;
     try {
-      outcome = await attemptOnce(config, op, url, headers, body, label, attempt);
+      outcome = await attemptOnce(config, op, url, headers, body, label, attempt, redact);
     } catch (err) {
       if (err instanceof APIUserAbortError) throw err;
       outcome = { kind: 'failed', error: err as TensorBoxError, retryable: true };
@@ -95,13 +98,14 @@ async function attemptOnce(
   body: string | undefined,
   label: string,
   attempt: number,
+  redact: (text: string) => string,
 ): Promise<Outcome> {
   const { method } = op;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), config.requestTimeoutMs);
   const combined = anySignal([config.signal, timeout.signal]);
   const started = Date.now();
-  log(config, `→ ${method} ${url} (attempt ${attempt + 1}) ${describeHeaders(headers, config.apiKey)}`);
+  log(config, redact(`→ ${method} ${url} (attempt ${attempt + 1}) ${describeHeaders(headers)}`));
   try {
     const response = await config.fetch(url, { method, headers, body, signal: combined.signal });
     // The body is read under the same timeout: a server that stalls mid-body is a timeout too.
@@ -110,7 +114,7 @@ async function attemptOnce(
     log(config, `← ${response.status} ${label} in ${Date.now() - started} ms${requestId ? ` (request ${requestId})` : ''}`);
     if (response.ok) return { kind: 'ok', value: parseSuccess(text, label, op.responseShape) };
     const retryAfterMs = serverRetryAfterMs(response.headers);
-    const error = errorFromResponse(response, text, method, label, retryAfterMs);
+    const error = errorFromResponse(response, redact(text), method, label, retryAfterMs);
     return { kind: 'failed', error, retryable: RETRYABLE_STATUSES.has(response.status), retryAfterMs };
   } catch (err) {
     if (config.signal?.aborted) throw new APIUserAbortError(`${label}: cancelled by the caller`, { cause: err });
@@ -118,7 +122,7 @@ async function attemptOnce(
       return { kind: 'failed', error: new APIConnectionTimeoutError(`${label}: no response within ${config.requestTimeoutMs} ms`), retryable: true };
     }
     if (err instanceof TensorBoxError) return { kind: 'failed', error: err, retryable: false };
-    return { kind: 'failed', error: new APIConnectionError(`${label}: ${connectionReason(err)}`, { cause: err }), retryable: true };
+    return { kind: 'failed', error: new APIConnectionError(redact(`${label}: ${connectionReason(err)}`), { cause: err }), retryable: true };
   } finally {
     clearTimeout(timer);
     combined.dispose();
@@ -133,7 +137,7 @@ function parseSuccess(text: string, label: string, shape: OperationInfo['respons
   } catch {
     throw new APIConnectionError(`${label}: the response is not valid JSON (${text.length} bytes)`);
   }
-  const actual = Array.isArray(value) ? 'array' : value !== null && typeof value === 'object' ? 'object' : typeof value;
+  const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
   if (shape !== undefined && actual !== shape) {
     throw new APIConnectionError(`${label}: expected a JSON ${shape} in the response, got ${actual}`);
   }
@@ -181,7 +185,7 @@ function baseHeaders(config: ResolvedConfig, op: OperationInfo, parts: RequestPa
     // Generated once per call, so every retry carries the same key.
     headers[op.idempotencyKeyHeader] = randomId();
   }
-  headers['X-API-Key'] = config.apiKey;
+  headers[API_KEY_HEADER] = config.apiKey;
   return headers;
 }
 
@@ -195,10 +199,20 @@ function connectionReason(err: unknown): string {
   return `connection failed (${message})`;
 }
 
-function describeHeaders(headers: Record<string, string>, apiKey: string): string {
+function describeHeaders(headers: Record<string, string>): string {
   return Object.entries(headers)
-    .map(([k, v]) => `${k}: ${k.toLowerCase() === 'x-api-key' || v.includes(apiKey) ? '***' : v}`)
+    .map(([k, v]) => `${k}: ${k.toLowerCase() === API_KEY_HEADER.toLowerCase() ? '***' : v}`)
     .join('; ');
+}
+
+/**
+ * Removes secrets from text that may reach an error or a log: a server or proxy that echoes the
+ * API key or an env value must not make the SDK print it. Very short values are left alone
+ * (replacing every "a" would garble messages and hides nothing).
+ */
+function redactor(secrets: string[]): (text: string) => string {
+  const targets = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  return (text) => targets.reduce((out, secret) => out.split(secret).join('***'), text);
 }
 
 function log(config: ResolvedConfig, line: string): void {

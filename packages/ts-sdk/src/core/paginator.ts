@@ -10,6 +10,7 @@ export interface Page<T> {
  * `for await` to fetch one page at a time. Nothing is fetched until one of these starts.
  */
 export class Paginator<T> implements AsyncIterable<T>, PromiseLike<T[]> {
+  readonly [Symbol.toStringTag] = 'Paginator';
   readonly #fetchPage: (cursor: string | undefined) => Promise<Page<T>>;
 
   constructor(fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
@@ -48,5 +49,13 @@ export class Paginator<T> implements AsyncIterable<T>, PromiseLike<T[]> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.toArray().then(onFulfilled, onRejected);
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T[] | R> {
+    return this.toArray().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T[]> {
+    return this.toArray().finally(onFinally);
   }
 }

@@ -172,6 +172,7 @@ export class Sandbox extends SandboxBase {
     const data = await request(config, operations.createSandbox, {
       headers: { 'Idempotency-Key': options.idempotencyKey },
       body: { templateId: template, timeoutMs: options.timeoutMs, envs: options.envs, metadata: options.metadata, lifecycle: options.lifecycle } satisfies Wire['NewSandbox'],
+      secrets: [...Object.values(options.envs ?? {})],
     });
     return new Sandbox((data as Wire['SandboxInfo']).sandboxId, options);
   }
