@@ -1,4 +1,4 @@
-import { relative, resolve, sep } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { EMITTERS, type Emitter, type GeneratedFile } from './emitters/index.js';
 import { buildIR } from './ir/index.js';
 import { loadSpec } from './load/index.js';
@@ -27,7 +27,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const emitters = selectEmitters(options.targets);
   const specFile = resolve(options.specFile);
   const outDir = resolve(options.outDir);
-  const specPath = relative(outDir, specFile).split(sep).join('/');
+  // Headers name the spec relative to the output root, or by file name when it lives elsewhere.
+  const rel = relative(outDir, specFile).split(sep).join('/');
+  const specPath = rel.startsWith('..') ? basename(specFile) : rel;
 
   const spec = loadSpec(options.specFile);
   const ir = buildIR(spec, specPath);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceFile } from 'ts-morph';
+import type { Statements as StatementsType } from './statements.js';
 import type { ApiIR } from '../../ir/index.js';
 import type { Emitter, GeneratedFile } from '../types.js';
 
@@ -14,10 +14,17 @@ export const tsEmitter: Emitter = {
   async emit(ir, ctx) {
     // ts-morph and openapi-typescript each load a TypeScript compiler: load them only when this
     // target runs, so that --help, a broken spec or another target stay fast.
-    const [{ emitWireTypes }, { IndentationText, Project, QuoteKind, VariableDeclarationKind }, models, { writeSandboxClass }, { literal }] =
-      await Promise.all([import('./wire-types.js'), import('ts-morph'), import('./models.js'), import('./sandbox-class.js'), import('./type-expr.js')]);
+    const [{ emitWireTypes }, { IndentationText, Project, QuoteKind, VariableDeclarationKind }, models, { writeSandboxClass }, { literal }, { Statements }] =
+      await Promise.all([
+        import('./wire-types.js'),
+        import('ts-morph'),
+        import('./models.js'),
+        import('./sandbox-class.js'),
+        import('./type-expr.js'),
+        import('./statements.js'),
+      ]);
     const { writeChecks, writeDecoders, writeModels } = models;
-    const writeMeta = (ir: ApiIR, file: SourceFile, version: string) => {
+    const writeMeta = (ir: ApiIR, file: StatementsType, version: string) => {
       for (const [name, value, doc] of metaConstants(ir, version)) {
         file.addVariableStatement({ isExported: true, declarationKind: VariableDeclarationKind.Const, declarations: [{ name, initializer: literal(value) }], docs: [doc] });
       }
@@ -29,10 +36,10 @@ export const tsEmitter: Emitter = {
       manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, useTrailingCommas: true },
     });
     const files: GeneratedFile[] = [];
-    const build = (name: string, write: (file: SourceFile) => void) => {
-      const file = project.createSourceFile(name, '', { overwrite: true });
-      write(file);
-      file.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: 'insert' as never });
+    const build = (name: string, write: (file: StatementsType) => void) => {
+      const statements = new Statements();
+      write(statements);
+      const file = project.createSourceFile(name, { statements: statements.list }, { overwrite: true });
       files.push({ path: `${OUT_DIR}/${name}`, content: file.getFullText() });
     };
     build('meta.ts', (f) => writeMeta(ir, f, packageVersion(ctx.outDir)));

@@ -1,9 +1,10 @@
-import { type SourceFile, VariableDeclarationKind } from 'ts-morph';
+import { VariableDeclarationKind } from 'ts-morph';
+import type { Statements } from './statements.js';
 import type { ApiIR, Field, Model } from '../../ir/index.js';
 import { checkExpr, decodeExpr, type Direction, docText, literal, tsType } from './type-expr.js';
 
 /** `models.ts`: the public types (enums and the exposed models). */
-export function writeModels(ir: ApiIR, file: SourceFile): void {
+export function writeModels(ir: ApiIR, file: Statements): void {
   if (ir.enums.length > 0 && ir.models.some((m) => m.exposed && m.usage.output)) {
     file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: '../core/types.js', namedImports: ['Open'] });
   }
@@ -37,7 +38,7 @@ function fieldDoc(f: Field): string[] {
 }
 
 /** `decode.ts`: wire → public values for every model a response carries (internal). */
-export function writeDecoders(ir: ApiIR, file: SourceFile): void {
+export function writeDecoders(ir: ApiIR, file: Statements): void {
   const outputs = ir.models.filter((m) => m.usage.output);
   file.addImportDeclaration({ moduleSpecifier: '../core/decode.js', namedImports: ['decodeDate', 'decodeMap'] });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: './wire.js', namedImports: ['components'] });
@@ -89,7 +90,7 @@ function decodeFieldExpr(f: Field): string {
 }
 
 /** `checks.ts`: argument checkers for request models and enum value lists (internal). */
-export function writeChecks(ir: ApiIR, file: SourceFile): void {
+export function writeChecks(ir: ApiIR, file: Statements): void {
   file.addImportDeclaration({ moduleSpecifier: '../core/validate.js', namespaceImport: 'v' });
   for (const e of ir.enums) {
     file.addVariableStatement({

@@ -1,4 +1,5 @@
-import { type CodeBlockWriter, type MethodDeclarationStructure, type OptionalKind, Scope, type SourceFile, VariableDeclarationKind, type WriterFunction } from 'ts-morph';
+import { type CodeBlockWriter, type MethodDeclarationStructure, type OptionalKind, Scope, type WriterFunction } from 'ts-morph';
+import type { Statements } from './statements.js';
 import { type ApiIR, type Predicate, safeTsIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
 import { referencedTypeNames } from './models.js';
 import { checkExpr, decodeExpr, docText, encodeExpr, findModel, literal, tsType } from './type-expr.js';
@@ -10,23 +11,14 @@ type Method = OptionalKind<MethodDeclarationStructure>;
  * by-ID twin; each static method checks its arguments, builds the request parts and hands them
  * to the handwritten core (`request`).
  */
-export function writeSandboxClass(ir: ApiIR, file: SourceFile): void {
+export function writeSandboxClass(ir: ApiIR, file: Statements): void {
   const { className } = ir.sdk;
   const methods = ir.sdk.methods;
   addImports(ir, file);
 
   file.addTypeAlias({ name: 'Wire', type: "components['schemas']" });
-  file.addVariableStatement({
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: 'operations', initializer: operationsLiteral(ir) }],
-    docs: ['How each operation goes on the wire (from the spec).'],
-  });
-  for (const m of methods) {
-    file.addVariableStatement({
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: `${m.names.ts}Checks`, initializer: checksLiteral(ir, m) }],
-    });
-  }
+  file.addWriter(constObject('How each operation goes on the wire (from the spec).', 'operations', operationEntries(ir), ' as const satisfies Record<string, OperationInfo>'));
+  for (const m of methods) file.addWriter(constObject(undefined, `${m.names.ts}Checks`, checkEntries(ir, m)));
   for (const m of methods) addOptionTypes(ir, file, m);
 
   const classMethods: Method[] = [];
@@ -57,7 +49,7 @@ export function writeSandboxClass(ir: ApiIR, file: SourceFile): void {
   });
 }
 
-function addImports(ir: ApiIR, file: SourceFile): void {
+function addImports(ir: ApiIR, file: Statements): void {
   const methods = ir.sdk.methods;
   const hasInstance = methods.some((m) => m.binding === 'instance');
   file.addImportDeclarations([
@@ -113,8 +105,18 @@ function collectDecoders(type: TypeRef, into: Set<string>): void {
   if (type.kind === 'map') collectDecoders(type.values, into);
 }
 
-function operationsLiteral(ir: ApiIR): string {
-  const entries = ir.sdk.methods.map((m) => {
+/** `const name = {` one entry per line `}suffix;`, with an optional doc comment. */
+function constObject(doc: string | undefined, name: string, entries: string[], suffix = ''): WriterFunction {
+  return (w) => {
+    if (doc) w.writeLine(`/** ${doc} */`);
+    w.writeLine(`const ${name} = {`);
+    w.indent(() => entries.forEach((e) => w.writeLine(e)));
+    w.writeLine(`}${suffix};`);
+  };
+}
+
+function operationEntries(ir: ApiIR): string[] {
+  return ir.sdk.methods.map((m) => {
     const op = m.operation;
     const type = op.success.type;
     const info = {
@@ -124,23 +126,22 @@ function operationsLiteral(ir: ApiIR): string {
       idempotencyKeyHeader: op.idempotencyKeyHeader,
       responseShape: type === undefined ? undefined : type.kind === 'array' ? 'array' : type.kind === 'model' || type.kind === 'map' ? 'object' : undefined,
     };
-    return `  ${op.operationId}: ${literal(info)},`;
+    return `${op.operationId}: ${literal(info)},`;
   });
-  return `{\n${entries.join('\n')}\n} as const satisfies Record<string, OperationInfo>`;
 }
 
 /** Every argument's checker: the ID, positionals and options (grouped ones by their own name). */
-function checksLiteral(ir: ApiIR, m: SdkMethod): string {
+function checkEntries(ir: ApiIR, m: SdkMethod): string[] {
   const lines: string[] = [];
   if (m.idParam) {
     const id = m.idParam;
-    lines.push(`  ${id.names.ts}: { check: ${checkExpr(ir, id.type, id.constraints)}, required: true },`);
+    lines.push(`${id.names.ts}: { check: ${checkExpr(ir, id.type, id.constraints)}, required: true },`);
   }
   for (const arg of [...m.positional, ...m.options]) {
     const required = arg.required && arg.defaultValue === undefined;
-    lines.push(`  ${arg.names.ts}: { check: ${checkExpr(ir, arg.type, arg.constraints, arg.secretValues)}, required: ${required} },`);
+    lines.push(`${arg.names.ts}: { check: ${checkExpr(ir, arg.type, arg.constraints, arg.secretValues)}, required: ${required} },`);
   }
-  return `{\n${lines.join('\n')}\n}`;
+  return lines;
 }
 
 function ungrouped(m: SdkMethod): SdkArg[] {
@@ -160,7 +161,7 @@ function hasOwnOptions(m: SdkMethod): boolean {
   return m.options.length > 0;
 }
 
-function addOptionTypes(ir: ApiIR, file: SourceFile, m: SdkMethod): void {
+function addOptionTypes(ir: ApiIR, file: Statements, m: SdkMethod): void {
   if (!hasOwnOptions(m)) return;
   const group = groupName(m);
   if (group && m.groupTypeName) {

@@ -1,11 +1,23 @@
-import openapiTS, { astToString } from 'openapi-typescript';
+import { Worker } from 'node:worker_threads';
 
 /**
  * The wire types: exactly what goes over HTTP, as openapi-typescript reads the spec. The SDK's
  * generated code is typed against them, so a request body that drifts from the spec fails to
  * compile.
+ *
+ * openapi-typescript loads its own TypeScript compiler, which takes most of its time; it runs in
+ * a worker thread so that this load overlaps the ts-morph work on the main thread.
  */
-export async function emitWireTypes(specFile: string): Promise<string> {
-  const nodes = await openapiTS(new URL(`file://${specFile}`), { silent: true, alphabetize: false, defaultNonNullable: false });
-  return astToString(nodes);
+export function emitWireTypes(specFile: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./wire-types-worker.js', import.meta.url), { workerData: { specFile } });
+    worker.once('message', (message: { ok: true; text: string } | { ok: false; error: string }) => {
+      if (message.ok) resolve(message.text);
+      else reject(new Error(`openapi-typescript failed: ${message.error}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`openapi-typescript worker exited with ${code}`));
+    });
+  });
 }

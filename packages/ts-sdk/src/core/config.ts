@@ -92,7 +92,12 @@ export function resolveConfig(options: CallOptions, where: string): ResolvedConf
   };
 }
 
+/** Parsed domains, so that a hot loop of calls does not parse the same URL again and again. */
+const parsedDomains = new Map<string, string>();
+
 function parseDomain(where: string, domain: string): string {
+  const known = parsedDomains.get(domain);
+  if (known !== undefined) return known;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`;
   let url: URL;
   try {
@@ -103,7 +108,9 @@ function parseDomain(where: string, domain: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InvalidArgumentError('domain', `${where}: domain must use http or https (got ${JSON.stringify(domain)})`);
   }
-  return url.href.replace(/\/+$/, '');
+  const base = url.href.replace(/\/+$/, '');
+  if (parsedDomains.size < 64) parsedDomains.set(domain, base);
+  return base;
 }
 
 function checkWhole(where: string, name: string, value: unknown, min: number, max: number): void {

@@ -42,6 +42,7 @@ export interface RequestParts {
 }
 
 const USER_AGENT = `tensor-box-${SDK_LANGUAGE}/${SDK_VERSION}`;
+const RUNTIME = runtimeName();
 
 /**
  * Sends a request with the retry, timeout and error policy of runtime-behaviour.md, and returns
@@ -103,15 +104,16 @@ async function attemptOnce(
   const { method } = op;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), config.requestTimeoutMs);
-  const combined = anySignal([config.signal, timeout.signal]);
+  // Creating abort signals is costly in Node: combine only when the caller brought one.
+  const combined = config.signal ? anySignal([config.signal, timeout.signal]) : { signal: timeout.signal, dispose: () => {} };
   const started = Date.now();
-  log(config, redact(`→ ${method} ${url} (attempt ${attempt + 1}) ${describeHeaders(headers)}`));
+  if (config.logger) log(config, redact(`→ ${method} ${url} (attempt ${attempt + 1}) ${describeHeaders(headers)}`));
   try {
     const response = await config.fetch(url, { method, headers, body, signal: combined.signal });
     // The body is read under the same timeout: a server that stalls mid-body is a timeout too.
     const text = await response.text();
     const requestId = response.headers.get('x-request-id') ?? undefined;
-    log(config, `← ${response.status} ${label} in ${Date.now() - started} ms${requestId ? ` (request ${requestId})` : ''}`);
+    if (config.logger) log(config, `← ${response.status} ${label} in ${Date.now() - started} ms${requestId ? ` (request ${requestId})` : ''}`);
     if (response.ok) return { kind: 'ok', value: parseSuccess(text, label, op.responseShape) };
     const retryAfterMs = serverRetryAfterMs(response.headers);
     const error = errorFromResponse(response, redact(text), method, label, retryAfterMs);
@@ -177,7 +179,7 @@ function baseHeaders(config: ResolvedConfig, op: OperationInfo, parts: RequestPa
     'User-Agent': USER_AGENT,
     'X-Tensor-Box-Lang': SDK_LANGUAGE,
     'X-Tensor-Box-Version': SDK_VERSION,
-    'X-Tensor-Box-Runtime': runtimeName(),
+    'X-Tensor-Box-Runtime': RUNTIME,
     ...config.headers,
   };
   for (const [name, value] of Object.entries(parts.headers ?? {})) if (value !== undefined) headers[name] = value;

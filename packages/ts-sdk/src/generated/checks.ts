@@ -2,7 +2,11 @@
 import * as v from '../core/validate.js';
 
 export const SandboxStateValues = ['running', 'paused', 'closed'] as const;
+
 export const OnTimeoutValues = ['kill', 'pause'] as const;
+
 export const LogLevelValues = ['debug', 'info', 'warn', 'error'] as const;
+
 export const LogSourceValues = ['lifecycle', 'process'] as const;
+
 export const checkLifecycleConfig = v.object({ onTimeout: { check: v.oneOf(OnTimeoutValues), required: false }, autoResume: { check: v.boolean(), required: false } }, [{ when: { autoResume: true }, require: { onTimeout: 'pause' }, message: 'autoResume only applies when onTimeout is \'pause\'' }], { autoResume: false });

@@ -6,6 +6,7 @@ import type { Open } from '../core/types.js';
  * New states may be added: clients must accept values they do not know.
  */
 export type SandboxState = 'running' | 'paused' | 'closed';
+
 /**
  * What happens when the inactivity timeout expires.
  *
@@ -14,8 +15,10 @@ export type SandboxState = 'running' | 'paused' | 'closed';
  * - `pause`: The sandbox is paused, memory and disk kept; its state becomes `paused`.
  */
 export type OnTimeout = 'kill' | 'pause';
+
 /** Severity of a log entry. New levels may be added. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 /** Where a log entry comes from. New sources may be added. */
 export type LogSource = 'lifecycle' | 'process';
 

@@ -26,6 +26,7 @@ const operations = {
   getSandboxMetrics: { method: 'GET', path: '/sandboxes/{sandboxId}/metrics', retrySafe: true, responseShape: 'array' },
   getSandboxLogs: { method: 'GET', path: '/sandboxes/{sandboxId}/logs', retrySafe: true, responseShape: 'array' },
 } as const satisfies Record<string, OperationInfo>;
+
 const createChecks = {
   template: { check: v.string({ minLength: 1, maxLength: 128 }), required: false },
   idempotencyKey: { check: v.string({ minLength: 1, maxLength: 255 }), required: false },
@@ -34,40 +35,50 @@ const createChecks = {
   metadata: { check: v.map(v.string()), required: false },
   lifecycle: { check: checkLifecycleConfig, required: false },
 };
+
 const listChecks = {
   state: { check: v.array(v.oneOf(SandboxStateValues)), required: false },
   metadata: { check: v.map(v.string()), required: false },
   limit: { check: v.integer({ minimum: 1, maximum: 100 }), required: false },
 };
+
 const getInfoChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
 };
+
 const killChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
 };
+
 const connectChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
   timeoutMs: { check: v.integer({ minimum: 1000, maximum: 86400000, unit: 'ms' }), required: false },
 };
+
 const pauseChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
 };
+
 const resumeChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
   timeoutMs: { check: v.integer({ minimum: 1000, maximum: 86400000, unit: 'ms' }), required: false },
 };
+
 const setTimeoutChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
   timeoutMs: { check: v.integer({ minimum: 1000, maximum: 86400000, unit: 'ms' }), required: true },
 };
+
 const keepAliveChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
   durationMs: { check: v.integer({ minimum: 1000, maximum: 86400000, unit: 'ms' }), required: true },
 };
+
 const getMetricsChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
   since: { check: v.date(), required: false },
 };
+
 const getLogsChecks = {
   sandboxId: { check: v.string({ minLength: 1, maxLength: 128 }), required: true },
   since: { check: v.date(), required: false },
