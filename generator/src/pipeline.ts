@@ -31,10 +31,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const rel = relative(outDir, specFile).split(sep).join('/');
   const specPath = rel.startsWith('..') ? basename(specFile) : rel;
 
-  const spec = loadSpec(options.specFile);
-  const ir = buildIR(spec, specPath);
   const ctx = { outDir, specFile, templatesDir: resolve(options.templatesDir) };
-  const outputs = await Promise.all(emitters.map((e) => e.emit(ir, ctx)));
+  const prepared = emitters.map((e) => e.prepare?.(ctx));
+  let ir;
+  try {
+    ir = buildIR(loadSpec(options.specFile), specPath);
+  } catch (err) {
+    prepared.forEach((p) => p?.cancel());
+    throw err;
+  }
+  const outputs = await Promise.all(emitters.map((e, i) => e.emit(ir, ctx, prepared[i])));
   const files: GeneratedFile[] = outputs.flat();
 
   const plan = planWrite(outDir, specPath, files, emitters.flatMap((e) => e.roots));

@@ -22,5 +22,15 @@ export interface Emitter {
   name: string;
   /** Folders (relative to the output root) whose generated files this emitter owns. */
   roots: string[];
-  emit(ir: ApiIR, ctx: EmitContext): Promise<GeneratedFile[]>;
+  /**
+   * Optional: starts slow, spec-independent work (loading a compiler, say) before the spec is
+   * loaded, so that it overlaps loading and IR building. Whatever it returns is handed to `emit`;
+   * `cancel` is called instead when the run stops before emitting (an invalid spec).
+   */
+  prepare?(ctx: EmitContext): Prepared;
+  emit(ir: ApiIR, ctx: EmitContext, prepared?: Prepared): Promise<GeneratedFile[]>;
+}
+
+export interface Prepared {
+  cancel(): void;
 }

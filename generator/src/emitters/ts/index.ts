@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Statements as StatementsType } from './statements.js';
 import type { ApiIR } from '../../ir/index.js';
-import type { Emitter, GeneratedFile } from '../types.js';
+import type { Emitter, GeneratedFile, Prepared } from '../types.js';
+import { startWireTypes } from './wire-types.js';
+
+interface TsPrepared extends Prepared {
+  wireTypes: Promise<string>;
+}
 
 const PACKAGE_DIR = 'packages/ts-sdk';
 const OUT_DIR = `${PACKAGE_DIR}/src/generated`;
@@ -11,12 +16,18 @@ const OUT_DIR = `${PACKAGE_DIR}/src/generated`;
 export const tsEmitter: Emitter = {
   name: 'ts',
   roots: [OUT_DIR],
-  async emit(ir, ctx) {
+  // openapi-typescript reads the spec file itself, in a worker thread: start it right away so that
+  // its (long) load overlaps spec loading, IR building and the ts-morph work.
+  prepare(ctx): TsPrepared {
+    const wire = startWireTypes(ctx.specFile);
+    return { wireTypes: wire.text, cancel: wire.cancel };
+  },
+  async emit(ir, ctx, prepared) {
+    const wire = (prepared as TsPrepared | undefined)?.wireTypes ?? startWireTypes(ctx.specFile).text;
     // ts-morph and openapi-typescript each load a TypeScript compiler: load them only when this
     // target runs, so that --help, a broken spec or another target stay fast.
-    const [{ emitWireTypes }, { IndentationText, Project, QuoteKind, VariableDeclarationKind }, models, { writeSandboxClass }, { literal }, { Statements }] =
+    const [{ IndentationText, Project, QuoteKind, VariableDeclarationKind }, models, { writeSandboxClass }, { literal }, { Statements }] =
       await Promise.all([
-        import('./wire-types.js'),
         import('ts-morph'),
         import('./models.js'),
         import('./sandbox-class.js'),
@@ -29,8 +40,6 @@ export const tsEmitter: Emitter = {
         file.addVariableStatement({ isExported: true, declarationKind: VariableDeclarationKind.Const, declarations: [{ name, initializer: literal(value) }], docs: [doc] });
       }
     };
-    // openapi-typescript reads the spec itself; start it first so it overlaps the ts-morph work.
-    const wire = emitWireTypes(ctx.specFile);
     const project = new Project({
       useInMemoryFileSystem: true,
       manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, useTrailingCommas: true },

@@ -8,9 +8,9 @@ import { Worker } from 'node:worker_threads';
  * openapi-typescript loads its own TypeScript compiler, which takes most of its time; it runs in
  * a worker thread so that this load overlaps the ts-morph work on the main thread.
  */
-export function emitWireTypes(specFile: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./wire-types-worker.js', import.meta.url), { workerData: { specFile } });
+export function startWireTypes(specFile: string): { text: Promise<string>; cancel(): void } {
+  const worker = new Worker(new URL('./wire-types-worker.js', import.meta.url), { workerData: { specFile } });
+  const text = new Promise<string>((resolve, reject) => {
     worker.once('message', (message: { ok: true; text: string } | { ok: false; error: string }) => {
       if (message.ok) resolve(message.text);
       else reject(new Error(`openapi-typescript failed: ${message.error}`));
@@ -20,4 +20,6 @@ export function emitWireTypes(specFile: string): Promise<string> {
       if (code !== 0) reject(new Error(`openapi-typescript worker exited with ${code}`));
     });
   });
+  text.catch(() => undefined); // a cancelled run never reads it
+  return { text, cancel: () => void worker.terminate() };
 }
