@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Emitter, GeneratedFile } from '../types.js';
@@ -26,7 +26,7 @@ export const goEmitter: Emitter = {
   async emit(ir, ctx) {
     const view = buildView(ir, {
       version: packageVersion(ctx.outDir),
-      modulePath: modulePath(ctx.outDir),
+      modulePath: modulePath(ctx.outDir, ctx.templatesDir),
     });
     const hbs = Handlebars.create();
     return FILES.map(({ template, output }): GeneratedFile => {
@@ -58,17 +58,26 @@ function gofmt(name: string, source: string): string {
   return result.stdout;
 }
 
-/** The SDK's version, from the npm wrapper's package.json (one version for every release tool). */
+/**
+ * The SDK's version, from the npm wrapper's package.json (one version for every release tool);
+ * 0.0.0 when the output root has none (generating elsewhere), as the TypeScript target does.
+ */
 function packageVersion(outDir: string): string {
   const file = join(outDir, PACKAGE_DIR, 'package.json');
+  if (!existsSync(file)) return '0.0.0';
   const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version?: string };
   if (!pkg.version) throw new Error(`go emitter: ${file} has no "version"`);
   return pkg.version;
 }
 
-/** The module path, from the handwritten go.mod (the generated test imports the package by it). */
-function modulePath(outDir: string): string {
-  const file = join(outDir, PACKAGE_DIR, 'go.mod');
+/**
+ * The module path, from the handwritten go.mod (the generated test imports the package by
+ * it): the output root's, else this repository's (generating elsewhere).
+ */
+function modulePath(outDir: string, templatesDir: string): string {
+  const candidates = [join(outDir, PACKAGE_DIR, 'go.mod'), join(templatesDir, '..', PACKAGE_DIR, 'go.mod')];
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) throw new Error(`go emitter: no go.mod at ${candidates.join(' or ')}`);
   const found = readFileSync(file, 'utf8').match(/^module\s+(\S+)/m);
   if (!found) throw new Error(`go emitter: ${file} has no module line`);
   return found[1]!;

@@ -253,7 +253,7 @@ function buildModels(ir: ApiIR): ModelsView {
     .map((m) => ({
       typeName: m.names.go,
       checks: m.fields.flatMap((f) => {
-        const check = checkExpr(ir, f.type, f.constraints, `v.${f.names.go}`, `path+".${f.names.go}"`, !f.required, true);
+        const check = checkExpr(ir, f.type, f.constraints, `v.${f.names.go}`, `path+".${f.names.go}"`, !f.required);
         return check ? [check] : [];
       }),
       rules: m.rules.map((rule) => ruleView(ir, m, rule)),
@@ -380,7 +380,7 @@ function goDurationString(ms: number): string {
  * The Go expression that checks a value (nil error when acceptable), or undefined when the Go
  * type already guarantees everything the spec asks. `argument` is a Go string expression.
  */
-function checkExpr(ir: ApiIR, type: TypeRef, c: Constraints, expr: string, argument: string, optional: boolean, inModel = false): string | undefined {
+function checkExpr(ir: ApiIR, type: TypeRef, c: Constraints, expr: string, argument: string, optional: boolean): string | undefined {
   const where = 'where';
   switch (type.kind) {
     case 'string':
@@ -406,7 +406,6 @@ function checkExpr(ir: ApiIR, type: TypeRef, c: Constraints, expr: string, argum
       // Input models check themselves (nil-safe), naming their fields under argument.
       return `${expr}.check(${where}, ${argument})`;
     default:
-      void inModel;
       return undefined;
   }
 }
@@ -687,7 +686,7 @@ function buildSandbox(ir: ApiIR): SandboxView {
   for (const m of ir.sdk.methods) {
     const args = methodArgs(ir, m, imports);
     const name = m.names.go;
-    if (hasOwnOptions(m)) view.optionTypes.push(optionsTypeView(ir, m, args, imports));
+    if (hasOwnOptions(m)) view.optionTypes.push(optionsTypeView(ir, m, args));
     const publicParams = args.filter((a) => a.kind !== 'option').map((a) => ({ name: a.goName, type: a.goType }));
 
     if (m.returns.kind === 'list') {
@@ -807,7 +806,7 @@ function addPredicate(ir: ApiIR, view: SandboxView, m: SdkMethod, p: Predicate, 
   }
 }
 
-function optionsTypeView(ir: ApiIR, m: SdkMethod, args: ArgInfo[], imports: Imports): OptionsTypeView {
+function optionsTypeView(ir: ApiIR, m: SdkMethod, args: ArgInfo[]): OptionsTypeView {
   const embeddedDoc =
     m.binding === 'factory'
       ? `Options say how to reach the API; the returned ${ir.sdk.className} keeps them for its later calls.`
@@ -823,7 +822,6 @@ function optionsTypeView(ir: ApiIR, m: SdkMethod, args: ArgInfo[], imports: Impo
       .filter((a) => a.kind === 'option')
       .map((a) => {
         const description = a.type.kind === 'duration' ? durationText(a.arg!.description) : a.arg!.description;
-        void imports;
         return {
           name: a.goName,
           type: a.goType,
