@@ -4,6 +4,8 @@ import { colorEnabled, style } from './color.js';
 export const EXIT_OK = 0;
 export const EXIT_API = 1;
 export const EXIT_USAGE = 2;
+/** A call cancelled by Ctrl-C: the shells' 128 + SIGINT, so a script can tell it from a failure. */
+export const EXIT_INTERRUPTED = 130;
 
 /**
  * The command line itself is wrong: nothing was sent. `argument` is the SDK argument at fault
@@ -51,8 +53,9 @@ export function describeError(err: unknown, sdkBase?: abstract new (...args: nev
   return strip({
     class: name,
     message,
-    // The SDK refused the arguments before any request: the command line was wrong.
-    exitCode: name === 'InvalidArgumentError' ? EXIT_USAGE : EXIT_API,
+    // The SDK refused the arguments before any request: the command line was wrong. The CLI
+    // cancels a call only on Ctrl-C (run.ts), so an abort is always an interruption.
+    exitCode: name === 'InvalidArgumentError' ? EXIT_USAGE : name === 'APIUserAbortError' ? EXIT_INTERRUPTED : EXIT_API,
     status: typeof e.status === 'number' ? e.status : undefined,
     code: typeof e.code === 'string' ? e.code : undefined,
     requestId: typeof e.requestId === 'string' ? e.requestId : undefined,

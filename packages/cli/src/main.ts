@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE, oneLine, reportFailure, UsageError } from './errors.js';
 import { COMMANDS, GROUPS, PROGRAM } from './generated/commands.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_RETRIES, REQUEST_TIMEOUT_MS } from './limits.js';
 import type { CommandSpec, FlagSpec, ValueKind } from './table.js';
 
 /**
@@ -12,7 +13,7 @@ import type { CommandSpec, FlagSpec, ValueKind } from './table.js';
 
 export const BIN = 'tensor-box';
 export const SHELLS = ['bash', 'zsh', 'fish'];
-const GLOBAL_FLAGS = ['domain', 'api-key', 'json', 'debug', 'max-retries', 'header', 'version', 'help'];
+const GLOBAL_FLAGS = ['domain', 'api-key', 'json', 'debug', 'max-retries', 'request-timeout-ms', 'header', 'version', 'help'];
 
 /** Options every command sees (the program's, read with optsWithGlobals). */
 export interface Globals {
@@ -21,6 +22,7 @@ export interface Globals {
   json?: boolean;
   debug?: boolean;
   maxRetries?: string;
+  requestTimeoutMs?: string;
   header?: string[];
 }
 
@@ -73,7 +75,8 @@ export function buildProgram(version: string, action: Action): Command {
     .option('--api-key <key>', `API key (env ${PROGRAM.env.apiKey}, better: arguments show in ps)`)
     .option('--json', 'print machine-readable JSON on stdout')
     .option('--debug', 'log each request on stderr (never the API key), and stack traces')
-    .option('--max-retries <n>', 'retries of a failed request that is safe to retry (default 2)')
+    .option('--max-retries <n>', `retries of a failed request that is safe to retry (${MAX_RETRIES.min}–${MAX_RETRIES.max}; default 2)`)
+    .option('--request-timeout-ms <ms>', `the limit for one attempt of a request, in milliseconds (${REQUEST_TIMEOUT_MS.min}–${REQUEST_TIMEOUT_MS.max}; default ${DEFAULT_REQUEST_TIMEOUT_MS})`)
     .addOption(new Option('--header <name:value>', 'extra request header (repeatable)').argParser(collect).hideHelp())
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .configureOutput({ outputError: () => {} })
@@ -180,7 +183,7 @@ function programHelp(): string {
     `  ${PROGRAM.env.domain.padEnd(20)}the API base URL (instead of --domain)`,
     `  ${'NO_COLOR'.padEnd(20)}set to anything to turn colours off`,
     '',
-    'Exit status: 0 success, 1 API or connection error, 2 usage error.',
+    'Exit status: 0 success, 1 API or connection error, 2 usage error, 130 interrupted (Ctrl-C).',
     '',
   ].join('\n');
 }

@@ -1,11 +1,12 @@
 import { colorEnabled, type Style, style } from './color.js';
-import { describeError, EXIT_API, EXIT_OK, EXIT_USAGE, type ErrorReport, reportFailure, UsageError, withoutExitCode } from './errors.js';
+import { describeError, EXIT_API, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type ErrorReport, reportFailure, UsageError, withoutExitCode } from './errors.js';
 import { decodeRecord, renderRecord, renderTable, toJson } from './format.js';
 import { MODELS, PROGRAM } from './generated/commands.js';
+import { MAX_RETRIES, REQUEST_TIMEOUT_MS } from './limits.js';
 import type { Globals } from './main.js';
 import { startSpinner } from './spinner.js';
 import type { CommandSpec } from './table.js';
-import { attributeName, parseInput, readValue } from './values.js';
+import { argLabel, attributeName, flagLabel, parseInput, readValue } from './values.js';
 
 /** The part of the SDK the CLI uses, loaded only when a command runs. */
 type Sdk = typeof import('tensor-box');
@@ -42,32 +43,44 @@ export async function runCommand(spec: CommandSpec, positionals: unknown[], opti
     }
   }
 
-  // A variadic ID runs one call per ID and reports each; otherwise there is one call.
-  if (input.ids) return runEach(spec, input.ids, (id) => call(id), sdk, json, out);
-
-  const id = idOf(spec, input);
-  const capture = spec.returns === 'instance' ? captureFetch() : undefined;
-  const spinner = spec.progress && process.stderr.isTTY && !json && !globals.debug ? startSpinner(spec.progress, process.stderr, colorEnabled(process.stderr)) : undefined;
-  let result: unknown;
+  // Ctrl-C cancels the call through the SDK's signal, so that a wait for a retry (which may be a
+  // server's Retry-After of up to 60 s) ends at once with a message instead of a silent kill.
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  // `once`: a second Ctrl-C finds no handler and ends the process the default way.
+  process.once('SIGINT', interrupt);
+  const cancellable = { signal: controller.signal };
   try {
-    result = await call(id, {}, capture);
-  } catch (err) {
-    spinner?.stop();
-    return reportFailure(err, globals, describe(spec, err, sdk));
+    // A variadic ID runs one call per ID and reports each; otherwise there is one call.
+    if (input.ids) return await runEach(spec, input.ids, (id) => call(id, cancellable), sdk, json, out);
+
+    const id = idOf(spec, input);
+    const capture = spec.returns === 'instance' ? captureFetch() : undefined;
+    const spinner = spec.progress && process.stderr.isTTY && !json && !globals.debug ? startSpinner(spec.progress, process.stderr, colorEnabled(process.stderr)) : undefined;
+    let result: unknown;
+    try {
+      result = await call(id, cancellable, capture);
+    } catch (err) {
+      spinner?.stop();
+      return reportFailure(err, globals, describe(spec, err, sdk));
+    } finally {
+      spinner?.stop();
+    }
+    if (spec.returns === 'instance') result = await capture!.record(spec, result);
+    print(spec, id, result, json, out);
+    return EXIT_OK;
   } finally {
-    spinner?.stop();
+    process.off('SIGINT', interrupt);
   }
-  if (spec.returns === 'instance') result = await capture!.record(spec, result);
-  print(spec, id, result, json, out);
-  return EXIT_OK;
 }
 
 /** Reports an error; an argument the SDK refused is named by the flag that gave it. */
 function describe(spec: CommandSpec, err: unknown, sdk: Sdk): ErrorReport {
   const report = describeError(err, sdk.TensorBoxError);
   if (report.class !== 'InvalidArgumentError' || report.argument === undefined) return report;
-  const global: Record<string, string> = { domain: '--domain', apiKey: '--api-key', maxRetries: '--max-retries' };
-  const own = [...spec.flags.map((f) => [f.target, `--${f.name}`]), ...spec.args.map((a) => [a.target, `<${a.name}>`])].find(([t]) => t!.split('.')[0] === report.argument);
+  const global: Record<string, string> = { domain: '--domain', apiKey: '--api-key', maxRetries: '--max-retries', requestTimeoutMs: '--request-timeout-ms' };
+  // Named as values.ts names them, so that a refusal reads the same whichever side found it.
+  const own = [...spec.flags.map((f) => [f.target, flagLabel(f.name)]), ...spec.args.map((a) => [a.target, argLabel(a.name, a.variadic)])].find(([t]) => t!.split('.')[0] === report.argument);
   const flag = global[report.argument] ?? own?.[1];
   // The SDK says which method refused ("Sandbox.list: …"); the user typed a flag, not a method.
   const message = report.message.replace(/^[\w$]+\.[\w$]+: /, '');
@@ -98,7 +111,10 @@ function connectionOptions(globals: Globals): Record<string, unknown> {
   };
   if (globals.domain !== undefined) options.domain = globals.domain;
   if (globals.debug) options.debug = true;
-  if (globals.maxRetries !== undefined) options.maxRetries = readValue({ kind: 'integer', min: 0, max: 10 }, globals.maxRetries, '--max-retries', 'maxRetries');
+  if (globals.maxRetries !== undefined) options.maxRetries = readValue(MAX_RETRIES, globals.maxRetries, '--max-retries', 'maxRetries');
+  if (globals.requestTimeoutMs !== undefined) {
+    options.requestTimeoutMs = readValue(REQUEST_TIMEOUT_MS, globals.requestTimeoutMs, '--request-timeout-ms', 'requestTimeoutMs');
+  }
   return options;
 }
 
@@ -205,5 +221,6 @@ async function runEach(spec: CommandSpec, ids: string[], call: (id: string) => u
   }
   const failed = results.filter((r): r is { ok: false; report: ErrorReport } => !r.ok);
   if (failed.length === 0) return EXIT_OK;
+  if (failed.some((r) => r.report.exitCode === EXIT_INTERRUPTED)) return EXIT_INTERRUPTED;
   return failed.every((r) => r.report.exitCode === EXIT_USAGE) ? EXIT_USAGE : EXIT_API;
 }

@@ -44,7 +44,7 @@ describe('version and help', () => {
   it('--help lists the groups, the global flags, examples and the environment', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const text of ['sandbox|sbx', '--domain <url>', '--api-key <key>', '--json', '--debug', 'Examples:', '$ tensor-box sandbox list', 'TENSOR_BOX_API_KEY', 'TENSOR_BOX_DOMAIN', 'NO_COLOR', 'completion']) {
+    for (const text of ['sandbox|sbx', '--domain <url>', '--api-key <key>', '--json', '--debug', '--request-timeout-ms <ms>', 'Examples:', '$ tensor-box sandbox list', 'TENSOR_BOX_API_KEY', 'TENSOR_BOX_DOMAIN', 'NO_COLOR', 'completion']) {
       expect(r.stdout).toContain(text);
     }
   });
@@ -241,6 +241,9 @@ describe('bad input: exit 2, one precise line, nothing sent', () => {
     ['an unknown command', ['sandbox', 'hibernate', 'sbx_abc123'], "error: unknown command 'hibernate'\n"],
     ['too many arguments', ['sandbox', 'pause', 'a', 'b'], "error: too many arguments for 'pause'. Expected 1 argument but got 2.\n"],
     ['a bad --max-retries', ['--max-retries', 'many', 'sandbox', 'list'], 'error: --max-retries must be an integer from 0 to 10 (got "many")\n'],
+    ['a zero --request-timeout-ms', ['--request-timeout-ms', '0', 'sandbox', 'list'], 'error: --request-timeout-ms must be a whole number of milliseconds from 1 to 3600000 (got "0")\n'],
+    ['a fractional --request-timeout-ms', ['sandbox', 'list', '--request-timeout-ms=1.5'], 'error: --request-timeout-ms must be a whole number of milliseconds from 1 to 3600000 (got "1.5")\n'],
+    ['a --request-timeout-ms above an hour', ['--request-timeout-ms=3600001', 'sandbox', 'list'], 'error: --request-timeout-ms must be a whole number of milliseconds from 1 to 3600000 (got "3600001")\n'],
     ['an unknown shell', ['completion', 'tcsh'], 'error: argument <shell> must be one of bash, zsh, fish (got "tcsh")\n'],
     ['a domain that is not http(s), refused by the SDK', ['--domain=ftp://x', 'sandbox', 'list'], 'error: --domain: domain must use http or https (got "ftp://x")\n'],
   ];

@@ -12,6 +12,7 @@ import { loadScenarios } from '../../../test/harness/scenarios.mjs';
 import { checkCase, type HarnessCase } from '../../../test/ts/expectations.js';
 import { COMMANDS } from '../src/generated/commands.js';
 import type { CommandSpec } from '../src/table.js';
+import { clientFlags, commandFor, commandLine, NotExpressible } from './command-line.js';
 import { API_KEY, recorded, run } from './helpers.js';
 
 const scenarios = loadScenarios() as { file: string; operation: string; cases: HarnessCase[] }[];
@@ -36,71 +37,21 @@ const NOT_EXPRESSIBLE: Record<string, string> = {
 
 type Plan = { argv: string[]; spec: CommandSpec } | { reason: string };
 
-class NotExpressible extends Error {}
-
 /** The argv of a case, or why there is none. */
 function plan(c: HarnessCase): Plan {
   const call = c.call;
   if (call.take !== undefined) return { reason: 'the lazy take form: the CLI prints every item, following all pages' };
   if (call.disconnectFirst) return { reason: 'disconnect() belongs to an SDK instance; the CLI holds none' };
-  const spec = COMMANDS.find((cmd) => cmd.method === call.method);
-  if (!spec) {
-    return { reason: call.method === 'getInfo' ? 'no CLI command calls getInfo (info is an alias of connect, which resumes)' : `no CLI command calls ${call.method}` };
-  }
   try {
-    const given = new Map<string, unknown>();
-    if (spec.idTarget) given.set(spec.idTarget, call.id ?? 'sbx_abc123');
-    (call.args ?? []).forEach((v, i) => given.set(spec.positional[i]!, v));
-    for (const [k, v] of Object.entries(call.options ?? {})) given.set(k, v);
-
-    const positionals: string[] = new Array(spec.args.length);
-    const flags: string[] = [];
-    const place = (target: string, value: unknown): void => {
-      const arg = spec.args.findIndex((a) => a.target === target);
-      const flag = spec.flags.find((f) => f.target === target);
-      if (arg === -1 && !flag) {
-        // An object argument the CLI fills field by field (lifecycle → --on-timeout, --auto-resume).
-        if (value !== null && typeof value === 'object' && !Array.isArray(value) && !('$date' in value)) {
-          for (const [k, v] of Object.entries(value)) place(`${target}.${k}`, v);
-          return;
-        }
-        throw new NotExpressible(`${target} has no CLI flag (the spec gives none)`);
-      }
-      const kind = (arg !== -1 ? spec.args[arg]!.value : flag!.value).kind;
-      const texts = asText(kind, value, target);
-      if (arg !== -1) positionals[arg] = texts[0]!;
-      else if (kind === 'boolean') flags.push(value ? `--${flag!.name}` : `--no-${flag!.name}`);
-      else for (const t of texts) flags.push(`--${flag!.name}=${t}`);
-    };
-    for (const [target, value] of given) place(target, value);
-
-    for (const [k, v] of Object.entries(call.client ?? {})) {
-      if (k !== 'maxRetries') throw new NotExpressible(`client option ${k} has no CLI flag`);
-      flags.push(`--max-retries=${String(v)}`);
-    }
-    if (call.prefer) flags.push(`--header=Prefer:${call.prefer}`);
-    // `--` ends the flags, so an argument such as an empty ID is taken as it is.
-    return { spec, argv: [spec.group, spec.name, ...flags, '--', ...positionals.filter((p) => p !== undefined)] };
+    const spec = commandFor(call.method);
+    const command = commandLine(spec, { ...call, id: call.id ?? 'sbx_abc123' });
+    const globals = clientFlags(call.client);
+    if (call.prefer) globals.push(`--header=Prefer:${call.prefer}`);
+    return { spec, argv: [...globals, ...command] };
   } catch (err) {
     if (err instanceof NotExpressible) return { reason: err.message };
     throw err;
   }
-}
-
-/** A neutral value as command-line text; only what a user could type. */
-function asText(kind: string, value: unknown, target: string): string[] {
-  const scalar = (v: unknown) => {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
-    throw new NotExpressible(`${target}: ${JSON.stringify(v)} is not a command-line value`);
-  };
-  if (kind === 'keyValue') {
-    return Object.entries(value as Record<string, unknown>).map(([k, v]) => {
-      if (typeof v !== 'string') throw new NotExpressible('every command-line value is a string: --metadata userId=123 is the valid string "123"');
-      return `${k}=${v}`;
-    });
-  }
-  if (kind === 'list') return (value as unknown[]).map(scalar);
-  return [scalar(value)];
 }
 
 const planned = all.map((c) => ({ c, plan: plan(c) }));

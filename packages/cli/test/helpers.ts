@@ -1,5 +1,5 @@
 // Runs the built `tensor-box` binary as a real subprocess, as users do.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,9 +24,14 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-export function run(args: string[], options: { env?: Record<string, string | undefined>; bin?: string; timeoutMs?: number } = {}): Promise<Run> {
+/** `onStart` gets the child, to signal it while it runs (Ctrl-C as SIGINT). */
+export function run(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; bin?: string; timeoutMs?: number; onStart?: (child: ChildProcess) => void } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    options.onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
