@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadVectors } from './vectors.mjs';
 
 /** Every client that runs the vectors; each runner writes .results/<name>.json. */
-export const CLIENTS = ['ts', 'go', 'cli'];
+export const CLIENTS = ['ts', 'python-sync', 'python-async', 'go', 'cli'];
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '.results');
 const vectors = loadVectors();

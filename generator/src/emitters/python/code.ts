@@ -98,6 +98,16 @@ export function tuple(items: Code[]): Bracketed {
   return { head: '', open: '(', items, close: ')', singleTuple: items.length === 1 };
 }
 
+/** `name=(a, b)`: a keyword argument whose tuple the formatter may explode. */
+export function keywordTuple(name: string, items: Code[]): Bracketed {
+  return { head: `${name}=`, open: '(', items, close: ')', singleTuple: items.length === 1 };
+}
+
+/** `name={"a": 1}`: a keyword argument whose dict entries (`"a": 1`) the formatter may explode. */
+export function keywordDict(name: string, entries: string[]): Bracketed {
+  return { head: `${name}=`, open: '{', items: entries, close: '}' };
+}
+
 export function list(items: Code[]): Bracketed {
   return { head: '', open: '[', items, close: ']' };
 }

@@ -1,5 +1,5 @@
 import { type ApiIR, type Field, type Model, type Predicate, safePyIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
-import { type Code, call, docstring, INDENT, layout, list, pyScalar, pyStr, pyStrTuple, sortAll, tuple } from './code.js';
+import { type Code, call, docstring, INDENT, keywordDict, keywordTuple, layout, list, pyScalar, pyStr, pyStrTuple, sortAll, tuple } from './code.js';
 import { importBlock, Imports } from './imports.js';
 import { checkExpr, decodeField, encodeValue, enumValuesConst, findEnum, findModel, type Helpers, modelCheckConst, pyType, type TypeContext } from './types.js';
 
@@ -266,6 +266,8 @@ function slots(ir: ApiIR, m: SdkMethod): Slot[] {
   const out: Slot[] = [];
   const argCode = (name: string, check: string, location: string, wire: string, extra: string[]) =>
     call('Arg', [pyStr(name), check, location, pyStr(wire), ...extra]);
+  // Required arguments, and those whose values are secrets (kept out of errors and logs).
+  const flags = (a: SdkArg) => [...(a.required ? ['required=True'] : []), ...(a.secretValues ? ['secret=True'] : [])];
   const constants = (location: string, style: string[]) => [location, ...style.map((x) => x.replace('style=', ''))];
   for (const p of op.params) {
     const location = p.location === 'path' ? 'PATH' : p.location === 'query' ? 'QUERY' : 'HEADER';
@@ -281,7 +283,7 @@ function slots(ir: ApiIR, m: SdkMethod): Slot[] {
     const a = all.find((x) => x.target.in === 'param' && x.target.param === p.wireName);
     if (!a) throw new Error(`${op.operationId}: parameter ${p.wireName} has no SDK argument`);
     out.push({
-      arg: argCode(a.names.py, checkExpr(ir, a.type, a.constraints, a.secretValues), location, p.wireName, [...style, ...(a.required ? ['required=True'] : [])]),
+      arg: argCode(a.names.py, checkExpr(ir, a.type, a.constraints, a.secretValues), location, p.wireName, [...style, ...flags(a)]),
       constants: constants(location, style),
       local: safePyIdent(a.names.py),
       isId: false,
@@ -292,7 +294,7 @@ function slots(ir: ApiIR, m: SdkMethod): Slot[] {
       const a = all.find((x) => x.target.in === 'body' && x.target.field === f.name);
       if (!a) throw new Error(`${op.operationId}: body field ${f.name} has no SDK argument`);
       out.push({
-        arg: argCode(a.names.py, checkExpr(ir, a.type, a.constraints, a.secretValues), 'BODY', f.name, a.required ? ['required=True'] : []),
+        arg: argCode(a.names.py, checkExpr(ir, a.type, a.constraints, a.secretValues), 'BODY', f.name, flags(a)),
         constants: ['BODY'],
         local: safePyIdent(a.names.py),
         isId: false,
@@ -302,26 +304,32 @@ function slots(ir: ApiIR, m: SdkMethod): Slot[] {
   return out;
 }
 
-function decodeOf(ir: ApiIR, m: SdkMethod, used: Set<string>): string {
+/** The `decode=` of an operation, and the models it names. */
+function decodeOf(ir: ApiIR, m: SdkMethod, used: Set<string>): { expr: string; models: string[] } {
   const r = m.returns;
   if (r.kind === 'void') {
     used.add('decode_none');
-    return 'decode_none';
+    return { expr: 'decode_none', models: [] };
   }
   if (r.kind === 'instance') {
     used.add('decode_field');
-    return `decode_field(${pyStr(ir.sdk.idParamName)})`;
+    return { expr: `decode_field(${pyStr(ir.sdk.idParamName)})`, models: [] };
   }
   if (r.kind === 'list') {
     used.add('decode_page');
     const p = r.pagination;
-    return `decode_page(${pyStr(p.itemsField)}, ${pyStr(p.nextCursorField)}, ${findModel(ir, p.itemModel).names.py}.from_dict)`;
+    const item = findModel(ir, p.itemModel).names.py;
+    return { expr: `decode_page(${pyStr(p.itemsField)}, ${pyStr(p.nextCursorField)}, ${item}.from_dict)`, models: [item] };
   }
   const t = r.type;
-  if (t.kind === 'model') return `${findModel(ir, t.name).names.py}.from_dict`;
+  if (t.kind === 'model') {
+    const model = findModel(ir, t.name).names.py;
+    return { expr: `${model}.from_dict`, models: [model] };
+  }
   if (t.kind === 'array' && t.items.kind === 'model') {
     used.add('decode_list');
-    return `decode_list(${findModel(ir, t.items.name).names.py}.from_dict)`;
+    const model = findModel(ir, t.items.name).names.py;
+    return { expr: `decode_list(${model}.from_dict)`, models: [model] };
   }
   throw new Error(`${m.operation.operationId}: the Python emitter returns models or lists of models only`);
 }
@@ -334,15 +342,15 @@ export function operationsView(ir: ApiIR): OperationsView {
     const s = slots(ir, m);
     for (const slot of s) slot.constants.forEach((c) => used.add(c));
     const decode = decodeOf(ir, m, used);
-    for (const name of decode.match(/\b[A-Z][A-Za-z0-9]*(?=\.from_dict)/g) ?? []) modelNames.add(name);
+    decode.models.forEach((name) => modelNames.add(name));
     const type = op.success.type;
     const response = type === undefined ? undefined : type.kind === 'array' ? 'array' : 'object';
     const kwargs: Code[] = [
       `method=${pyStr(op.httpMethod)}`,
       `path=${pyStr(op.path)}`,
-      { head: 'args=', open: '(', items: s.map((x) => x.arg), close: ')', singleTuple: s.length === 1 },
+      keywordTuple('args', s.map((x) => x.arg)),
       `retry_safe=${op.retrySafe ? 'True' : 'False'}`,
-      `decode=${decode}`,
+      `decode=${decode.expr}`,
       ...(response ? [`response=${pyStr(response)}`] : []),
       ...(op.body ? [`body=${pyStr(op.body.required ? 'required' : 'optional')}`] : []),
       ...(op.idempotencyKeyHeader ? [`idempotency_key_header=${pyStr(op.idempotencyKeyHeader)}`] : []),
@@ -356,10 +364,8 @@ export function operationsView(ir: ApiIR): OperationsView {
     .map((e) => ({ name: enumValuesConst(e), value: pyStrTuple(e.values.map((v) => v.value)) }));
   const checks = inputModelsInDependencyOrder(ir).map((m) => {
     modelNames.add(m.names.py);
-    const fields = list(
-      m.fields.map((f) =>
-        call('v.Field', [pyStr(f.names.py), pyStr(f.name), checkExpr(ir, f.type, f.constraints, f.secretValues), ...(f.required ? ['required=True'] : [])]),
-      ),
+    const fields = m.fields.map((f) =>
+      call('v.Field', [pyStr(f.names.py), pyStr(f.name), checkExpr(ir, f.type, f.constraints, f.secretValues), ...(f.required ? ['required=True'] : [])]),
     );
     const pyName = (neutral: string) => m.fields.find((f) => f.name === neutral)?.names.py ?? neutral;
     const dict = (rec: Record<string, string | number | boolean>) =>
@@ -368,9 +374,9 @@ export function operationsView(ir: ApiIR): OperationsView {
         .join(', ')}}`;
     const rules = m.rules.map((r) => call('v.Rule', [`when=${dict(r.when)}`, `require=${dict(r.require)}`, `message=${pyStr(pyMessage(m, r.message))}`]));
     const defaults = m.fields.filter((f) => f.defaultValue !== undefined).map((f) => `${pyStr(f.names.py)}: ${pyScalar(f.defaultValue!)}`);
-    const items: Code[] = [m.names.py, { ...fields, head: 'fields=', open: '(', close: ')', singleTuple: fields.items.length === 1 }];
-    if (rules.length > 0) items.push({ head: 'rules=', open: '(', items: rules, close: ')', singleTuple: rules.length === 1 });
-    if (defaults.length > 0) items.push({ head: 'defaults=', open: '{', items: defaults, close: '}' });
+    const items: Code[] = [m.names.py, keywordTuple('fields', fields)];
+    if (rules.length > 0) items.push(keywordTuple('rules', rules));
+    if (defaults.length > 0) items.push(keywordDict('defaults', defaults));
     return { code: layout(call('v.model', items), '', `${modelCheckConst(m)} = `) };
   });
 
@@ -810,7 +816,7 @@ export function initView(ir: ApiIR, fl: Flavour[]): InitView {
   const title = ir.title.replace(/ API$/, '');
   return {
     doc: docstring(
-      `${title}: the Python SDK.\n\n${ir.description}\n\n\`${fl[0]!.className}\` blocks; \`${fl[1]!.className}\` is the same API in async/await. Both read \`${ir.sdk.env.apiKey}\` and \`${ir.sdk.env.domain}\` from the environment unless \`api_key\` / \`domain\` are passed.`,
+      `${title}: the Python SDK.\n\n${ir.description.split(/\n\s*\n/)[0]}\n\n\`${fl[0]!.className}\` blocks; \`${fl[1]!.className}\` is the same API in async/await. Both read \`${ir.sdk.env.apiKey}\` and \`${ir.sdk.env.domain}\` from the environment unless \`api_key\` / \`domain\` are passed.`,
       '',
     ),
     imports: importBlock(runtime, new Imports()),
