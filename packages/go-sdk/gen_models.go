@@ -124,7 +124,9 @@ type LifecycleConfig struct {
 	//
 	// One of OnTimeoutKill, OnTimeoutPause; empty means not set.
 	OnTimeout OnTimeout `json:"onTimeout,omitempty"`
-	// With `onTimeout` `pause`, the next access (connect) resumes the sandbox.
+	// With `onTimeout` `pause`: once its timeout has paused the sandbox, the next call that acts on it
+	// (connect, setTimeout, keepAlive) resumes it instead of failing with 409. Reads (info, list,
+	// metrics, logs) never resume. `connect` resumes any paused sandbox either way.
 	//
 	// Nil means not set. The server's default: false.
 	AutoResume *bool `json:"autoResume,omitempty"`
@@ -159,7 +161,7 @@ type Info struct {
 type SandboxLifecycle struct {
 	// What happens when the inactivity timeout expires.
 	OnTimeout OnTimeout `json:"onTimeout"`
-	// Whether the next access resumes a sandbox paused by its timeout.
+	// Whether the next call that acts on the sandbox resumes it once its timeout has paused it.
 	AutoResume bool `json:"autoResume"`
 }
 

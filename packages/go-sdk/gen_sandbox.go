@@ -403,7 +403,9 @@ func (s *Sandbox) Resume(ctx context.Context, timeout time.Duration, opts ...*Op
 // SetTimeout sets a sandbox's inactivity timeout.
 //
 // Replaces the sandbox's inactivity timeout and restarts it from now: the sandbox ends (as its
-// lifecycle says) after timeout without activity. EndAt moves accordingly.
+// lifecycle says) after timeout without activity. EndAt moves accordingly. A paused sandbox is a
+// conflict (409) — unless its timeout paused it and its lifecycle has AutoResume, in which case it
+// is resumed first. A closed sandbox is a conflict too.
 //
 // The argument timeout: inactivity timeout, counted from now.
 func (s *Sandbox) SetTimeout(ctx context.Context, timeout time.Duration, opts ...*Options) error {
@@ -423,7 +425,8 @@ func (s *Sandbox) SetTimeout(ctx context.Context, timeout time.Duration, opts ..
 //
 // Counts as activity and guarantees the sandbox at least duration more life from now: EndAt
 // becomes the later of its current value and now + duration. The configured inactivity timeout is
-// unchanged.
+// unchanged. A paused sandbox is a conflict (409) — unless its timeout paused it and its lifecycle
+// has AutoResume, in which case it is resumed first. A closed sandbox is a conflict too.
 //
 // The argument duration: the sandbox lives at least this long from now.
 func (s *Sandbox) KeepAlive(ctx context.Context, duration time.Duration, opts ...*Options) error {

@@ -27,7 +27,10 @@ export interface LifecycleConfig {
   /** What happens when the inactivity timeout expires. */
   onTimeout?: OnTimeout;
   /**
-   * With `onTimeout` `pause`, the next access (connect) resumes the sandbox.
+   * With `onTimeout` `pause`: once its timeout has paused the sandbox, the next call that
+   * acts on it (connect, setTimeout, keepAlive) resumes it instead of failing with 409.
+   * Reads (info, list, metrics, logs) never resume. `connect` resumes any paused sandbox
+   * either way.
    *
    * Default: `false`.
    */
@@ -65,7 +68,7 @@ export interface SandboxInfo {
 export interface SandboxLifecycle {
   /** What happens when the inactivity timeout expires. */
   onTimeout: Open<OnTimeout>;
-  /** Whether the next access resumes a sandbox paused by its timeout. */
+  /** Whether the next call that acts on the sandbox resumes it once its timeout has paused it. */
   autoResume: boolean;
 }
 

@@ -408,6 +408,8 @@ export class Sandbox extends SandboxBase {
    *
    * Replaces the sandbox's inactivity timeout and restarts it from now: the sandbox ends
    * (as its lifecycle says) after `timeoutMs` without activity. `endAt` moves accordingly.
+   * A paused sandbox is a conflict (409) — unless its timeout paused it and its lifecycle has
+   * `autoResume`, in which case it is resumed first. A closed sandbox is a conflict too.
    *
    * @param sandboxId The sandbox's ID, as returned by create or list.
    * @param timeoutMs Inactivity timeout in milliseconds, counted from now.
@@ -429,6 +431,8 @@ export class Sandbox extends SandboxBase {
    *
    * Replaces the sandbox's inactivity timeout and restarts it from now: the sandbox ends
    * (as its lifecycle says) after `timeoutMs` without activity. `endAt` moves accordingly.
+   * A paused sandbox is a conflict (409) — unless its timeout paused it and its lifecycle has
+   * `autoResume`, in which case it is resumed first. A closed sandbox is a conflict too.
    *
    * @param timeoutMs Inactivity timeout in milliseconds, counted from now.
    * @param options Options of this call.
@@ -442,7 +446,9 @@ export class Sandbox extends SandboxBase {
    *
    * Counts as activity and guarantees the sandbox at least `durationMs` more life from now:
    * `endAt` becomes the later of its current value and now + `durationMs`. The configured
-   * inactivity timeout is unchanged.
+   * inactivity timeout is unchanged. A paused sandbox is a conflict (409) — unless its timeout
+   * paused it and its lifecycle has `autoResume`, in which case it is resumed first. A closed
+   * sandbox is a conflict too.
    *
    * @param sandboxId The sandbox's ID, as returned by create or list.
    * @param durationMs The sandbox lives at least this many milliseconds from now.
@@ -464,7 +470,9 @@ export class Sandbox extends SandboxBase {
    *
    * Counts as activity and guarantees the sandbox at least `durationMs` more life from now:
    * `endAt` becomes the later of its current value and now + `durationMs`. The configured
-   * inactivity timeout is unchanged.
+   * inactivity timeout is unchanged. A paused sandbox is a conflict (409) — unless its timeout
+   * paused it and its lifecycle has `autoResume`, in which case it is resumed first. A closed
+   * sandbox is a conflict too.
    *
    * @param durationMs The sandbox lives at least this many milliseconds from now.
    * @param options Options of this call.

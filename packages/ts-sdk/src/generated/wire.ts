@@ -165,6 +165,8 @@ export interface paths {
          * Set a sandbox's inactivity timeout
          * @description Replaces the sandbox's inactivity timeout and restarts it from now: the sandbox ends
          *     (as its lifecycle says) after `timeoutMs` without activity. `endAt` moves accordingly.
+         *     A paused sandbox is a conflict (409) — unless its timeout paused it and its lifecycle has
+         *     `autoResume`, in which case it is resumed first. A closed sandbox is a conflict too.
          */
         post: operations["setSandboxTimeout"];
         delete?: never;
@@ -192,7 +194,9 @@ export interface paths {
          * Keep a sandbox alive
          * @description Counts as activity and guarantees the sandbox at least `durationMs` more life from now:
          *     `endAt` becomes the later of its current value and now + `durationMs`. The configured
-         *     inactivity timeout is unchanged.
+         *     inactivity timeout is unchanged. A paused sandbox is a conflict (409) — unless its timeout
+         *     paused it and its lifecycle has `autoResume`, in which case it is resumed first. A closed
+         *     sandbox is a conflict too.
          */
         post: operations["keepAliveSandbox"];
         delete?: never;
@@ -274,7 +278,10 @@ export interface components {
         LifecycleConfig: {
             onTimeout?: components["schemas"]["OnTimeout"];
             /**
-             * @description With `onTimeout` `pause`, the next access (connect) resumes the sandbox.
+             * @description With `onTimeout` `pause`: once its timeout has paused the sandbox, the next call that
+             *     acts on it (connect, setTimeout, keepAlive) resumes it instead of failing with 409.
+             *     Reads (info, list, metrics, logs) never resume. `connect` resumes any paused sandbox
+             *     either way.
              * @default false
              */
             autoResume?: boolean;
@@ -350,7 +357,7 @@ export interface components {
         /** @description The sandbox's timeout policy, as in effect. */
         SandboxLifecycle: {
             onTimeout: components["schemas"]["OnTimeout"];
-            /** @description Whether the next access resumes a sandbox paused by its timeout. */
+            /** @description Whether the next call that acts on the sandbox resumes it once its timeout has paused it. */
             autoResume: boolean;
         };
         /** @description One page of sandboxes. */
@@ -441,6 +448,15 @@ export interface components {
         };
         /** @description No such sandbox for this API key. */
         SandboxNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The sandbox is paused (and not set to resume on its own), or closed. */
+        NotActive: {
             headers: {
                 [name: string]: unknown;
             };
@@ -652,6 +668,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxInfo"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SandboxNotFound"];
@@ -682,6 +699,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SandboxNotFound"];
@@ -750,6 +768,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SandboxNotFound"];
@@ -828,7 +847,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SandboxNotFound"];
-            409: components["responses"]["SandboxClosed"];
+            409: components["responses"]["NotActive"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -865,7 +884,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SandboxNotFound"];
-            409: components["responses"]["SandboxClosed"];
+            409: components["responses"]["NotActive"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];

@@ -268,6 +268,8 @@ async def _set_timeout_by_id(
 
     Replaces the sandbox's inactivity timeout and restarts it from now: the sandbox ends
     (as its lifecycle says) after `timeout_ms` without activity. `endAt` moves accordingly.
+    A paused sandbox is a conflict (409) — unless its timeout paused it and its lifecycle has
+    `autoResume`, in which case it is resumed first. A closed sandbox is a conflict too.
 
     Args:
         sandbox_id: The sandbox's ID, as returned by create or list.
@@ -291,6 +293,8 @@ async def _set_timeout(
 
     Replaces the sandbox's inactivity timeout and restarts it from now: the sandbox ends
     (as its lifecycle says) after `timeout_ms` without activity. `endAt` moves accordingly.
+    A paused sandbox is a conflict (409) — unless its timeout paused it and its lifecycle has
+    `autoResume`, in which case it is resumed first. A closed sandbox is a conflict too.
 
     Args:
         timeout_ms: Inactivity timeout in milliseconds, counted from now.
@@ -314,7 +318,9 @@ async def _keep_alive_by_id(
 
     Counts as activity and guarantees the sandbox at least `duration_ms` more life from now:
     `endAt` becomes the later of its current value and now + `duration_ms`. The configured
-    inactivity timeout is unchanged.
+    inactivity timeout is unchanged. A paused sandbox is a conflict (409) — unless its timeout
+    paused it and its lifecycle has `autoResume`, in which case it is resumed first. A closed
+    sandbox is a conflict too.
 
     Args:
         sandbox_id: The sandbox's ID, as returned by create or list.
@@ -338,7 +344,9 @@ async def _keep_alive(
 
     Counts as activity and guarantees the sandbox at least `duration_ms` more life from now:
     `endAt` becomes the later of its current value and now + `duration_ms`. The configured
-    inactivity timeout is unchanged.
+    inactivity timeout is unchanged. A paused sandbox is a conflict (409) — unless its timeout
+    paused it and its lifecycle has `autoResume`, in which case it is resumed first. A closed
+    sandbox is a conflict too.
 
     Args:
         duration_ms: The sandbox lives at least this many milliseconds from now.

@@ -55,7 +55,10 @@ class LifecycleConfig(Model):
     """What happens when the inactivity timeout expires."""
 
     auto_resume: bool | None
-    """With `on_timeout` `pause`, the next access (connect) resumes the sandbox.
+    """With `on_timeout` `pause`: once its timeout has paused the sandbox, the next call that
+    acts on it (connect, setTimeout, keepAlive) resumes it instead of failing with 409.
+    Reads (info, list, metrics, logs) never resume. `connect` resumes any paused sandbox
+    either way.
 
     Default (when unset): ``False``.
     """
@@ -199,7 +202,7 @@ class SandboxLifecycle(Model):
     """What happens when the inactivity timeout expires."""
 
     auto_resume: bool
-    """Whether the next access resumes a sandbox paused by its timeout."""
+    """Whether the next call that acts on the sandbox resumes it once its timeout has paused it."""
 
     def __init__(
         self,
