@@ -1,4 +1,4 @@
-import type { ApiIR, Constraints, EnumModel, Model, TypeRef } from '../../ir/index.js';
+import { type ApiIR, type Constraints, type EnumModel, findEnum, findModel, type Model, type TypeRef } from '../../ir/index.js';
 
 /**
  * Go spellings of IR types. Every decision about how a spec type looks in Go is made here, so
@@ -31,17 +31,6 @@ export function goIntType(c: Constraints): 'int' | 'int64' {
   return c.maximum !== undefined && c.maximum <= INT32_MAX && (c.minimum ?? 0) >= -INT32_MAX ? 'int' : 'int64';
 }
 
-export function findModel(ir: ApiIR, name: string): Model {
-  const found = ir.models.find((m) => m.name === name);
-  if (!found) throw new Error(`go emitter: the IR has no model ${name}`);
-  return found;
-}
-
-export function findEnum(ir: ApiIR, name: string): EnumModel {
-  const found = ir.enums.find((e) => e.name === name);
-  if (!found) throw new Error(`go emitter: the IR has no enum ${name}`);
-  return found;
-}
 
 /** Go name of a model as this package spells it: exposed models are public, wire envelopes not. */
 export function modelTypeName(ir: ApiIR, name: string): string {

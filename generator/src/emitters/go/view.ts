@@ -1,8 +1,6 @@
-import { type ApiIR, type Constraints, type Field, goName, type Model, type Param, type Predicate, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
+import { type ApiIR, type Constraints, type Field, findEnum, findModel, goName, type Model, type Param, type Predicate, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
 import { commentLines, durationText, isSentence, lowerFirst, renameCodeSpans, thirdPerson } from './docs.js';
 import {
-  findEnum,
-  findModel,
   goIntType,
   goIsSet,
   goLiteral,

@@ -1,4 +1,4 @@
-import type { ApiIR, Constraints, EnumModel, Model, TypeRef } from '../../ir/index.js';
+import { type ApiIR, type Constraints, type EnumModel, findEnum, findModel, type Model, type TypeRef } from '../../ir/index.js';
 
 /**
  * Python spellings of IR types, and the expressions that check, decode and encode them. The
@@ -190,14 +190,3 @@ export function checkExpr(ir: ApiIR, type: TypeRef, c: Constraints, secret = fal
   }
 }
 
-export function findModel(ir: ApiIR, name: string): Model {
-  const model = ir.models.find((m) => m.name === name);
-  if (!model) throw new Error(`IR has no model ${name}`);
-  return model;
-}
-
-export function findEnum(ir: ApiIR, name: string): EnumModel {
-  const found = ir.enums.find((e) => e.name === name);
-  if (!found) throw new Error(`IR has no enum ${name}`);
-  return found;
-}

@@ -1,7 +1,7 @@
-import { type ApiIR, type Field, type Model, type Predicate, safePyIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
+import { type ApiIR, type Field, findEnum, findModel, inputModelsInDependencyOrder, type Model, type Predicate, safePyIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
 import { type Code, call, docstring, INDENT, keywordDict, keywordTuple, layout, list, pyScalar, pyStr, pyStrTuple, sortAll, tuple } from './code.js';
 import { importBlock, Imports } from './imports.js';
-import { checkExpr, decodeField, encodeValue, enumValuesConst, findEnum, findModel, type Helpers, modelCheckConst, pyType, type TypeContext } from './types.js';
+import { checkExpr, decodeField, encodeValue, enumValuesConst, type Helpers, modelCheckConst, pyType, type TypeContext } from './types.js';
 
 /**
  * View models of the Python files: every name, type, default, docstring and statement is decided
@@ -411,23 +411,6 @@ function usedInInputs(ir: ApiIR, enumName: string): boolean {
   return inArgs || inModels;
 }
 
-/** Input models, each after the models its fields use (so module-level checks are defined in order). */
-function inputModelsInDependencyOrder(ir: ApiIR): Model[] {
-  const ordered: Model[] = [];
-  const done = new Set<string>();
-  const visit = (model: Model) => {
-    if (done.has(model.name)) return;
-    done.add(model.name);
-    for (const f of model.fields) {
-      let t = f.type;
-      while (t.kind === 'array' || t.kind === 'map') t = t.kind === 'array' ? t.items : t.values;
-      if (t.kind === 'model') visit(findModel(ir, t.name));
-    }
-    ordered.push(model);
-  };
-  ir.models.filter((m) => m.usage.input && m.exposed).forEach(visit);
-  return ordered;
-}
 
 // ---------------------------------------------------------------------------------------------
 // sandbox.py / async_sandbox.py

@@ -1,6 +1,6 @@
 import { VariableDeclarationKind } from 'ts-morph';
 import type { Statements } from './statements.js';
-import type { ApiIR, Field, Model } from '../../ir/index.js';
+import { type ApiIR, type Field, inputModelsInDependencyOrder } from '../../ir/index.js';
 import { checkExpr, decodeExpr, type Direction, docText, literal, tsType } from './type-expr.js';
 
 /** `models.ts`: the public types (enums and the exposed models). */
@@ -116,21 +116,4 @@ export function writeChecks(ir: ApiIR, file: Statements): void {
       ],
     });
   }
-}
-
-/** Input models, each after the models its fields use (so `const` checkers are defined in order). */
-function inputModelsInDependencyOrder(ir: ApiIR): Model[] {
-  const ordered: Model[] = [];
-  const done = new Set<string>();
-  const visit = (model: Model) => {
-    if (done.has(model.name)) return;
-    done.add(model.name);
-    for (const f of model.fields) {
-      const nested = f.type.kind === 'model' ? ir.models.find((m) => m.name === (f.type as { name: string }).name) : undefined;
-      if (nested) visit(nested);
-    }
-    ordered.push(model);
-  };
-  ir.models.filter((m) => m.usage.input && m.exposed).forEach(visit);
-  return ordered;
 }

@@ -1,8 +1,8 @@
 import { type CodeBlockWriter, type MethodDeclarationStructure, type OptionalKind, Scope, type WriterFunction } from 'ts-morph';
 import type { Statements } from './statements.js';
-import { type ApiIR, type Predicate, safeTsIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
+import { type ApiIR, findModel, type Predicate, safeTsIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
 import { referencedTypeNames } from './models.js';
-import { checkExpr, decodeExpr, docText, encodeExpr, findModel, literal, tsType } from './type-expr.js';
+import { checkExpr, decodeExpr, docText, encodeExpr, literal, tsType } from './type-expr.js';
 
 type Method = OptionalKind<MethodDeclarationStructure>;
 

@@ -1,4 +1,4 @@
-import type { ApiIR, Constraints, EnumModel, Model, TypeRef } from '../../ir/index.js';
+import type { ApiIR, Constraints, TypeRef } from '../../ir/index.js';
 
 /**
  * TypeScript spellings of IR types, and the expressions that check and decode them. The
@@ -96,18 +96,6 @@ export function checkExpr(ir: ApiIR, type: TypeRef, c: Constraints, secret = fal
     case 'model':
       return `check${type.name}`;
   }
-}
-
-export function findModel(ir: ApiIR, name: string): Model {
-  const model = ir.models.find((m) => m.name === name);
-  if (!model) throw new Error(`IR has no model ${name}`);
-  return model;
-}
-
-export function findEnum(ir: ApiIR, name: string): EnumModel {
-  const found = ir.enums.find((e) => e.name === name);
-  if (!found) throw new Error(`IR has no enum ${name}`);
-  return found;
 }
 
 /** A JS literal for a plain value, with keys in insertion order; `{}` prints as nothing. */
