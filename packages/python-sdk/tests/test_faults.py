@@ -11,7 +11,9 @@ import inspect
 import json
 import logging
 import shutil
+import signal
 import subprocess
+import threading
 import time
 import traceback
 import urllib.parse
@@ -32,15 +34,20 @@ FLAVOURS: dict[str, Any] = {"sync": Sandbox, "async": AsyncSandbox}
 RESULTS = REPO_ROOT / "test" / "faults" / ".results"
 
 # Vectors a flavour cannot express, with the reason; asserted below so that none is left out silently.
-NOT_EXPRESSIBLE = {
-    ("sync", "retries#a caller cancel during back-off stops at once"): (
-        "a blocking by-ID call has no cancel handle in Python; an instance's disconnect() from another "
-        "thread stops it during back-off (tests/test_transport.py)"
-    ),
-}
-# A cancelled asyncio task raises CancelledError: the SDK never turns it into its own error, since
-# asyncio (TaskGroup, timeouts) relies on seeing it. That is Python's form of APIUserAbortError for
-# a caller's cancel; check() accepts it only where a vector cancels and expects APIUserAbortError.
+# Empty: every vector is expressible with both flavours.
+NOT_EXPRESSIBLE: dict[tuple[str, str], str] = {}
+# A caller's cancel (a vector's cancelAfterMs) takes Python's own form in each flavour, and the SDK
+# must let it through rather than turn it into its own error:
+# - async: the task is cancelled and the call raises CancelledError (asyncio's TaskGroup and
+#   timeouts rely on seeing it);
+# - sync: a blocking call is cancelled the way a user cancels blocking Python code, with Ctrl-C: a
+#   real SIGINT for the main thread (ctrl_c_after below), which must come out of the call as
+#   KeyboardInterrupt at once (an `except Exception` in the caller's code must not catch it).
+# That is Python's form of APIUserAbortError for a caller's cancel; check() accepts it only where a
+# vector cancels and expects APIUserAbortError.
+CANCELLED: dict[str, type[BaseException]] = {"sync": KeyboardInterrupt, "async": asyncio.CancelledError}
+# How long after the SIGINT the call may take to end: it must not wait out the back-off.
+MAX_INTERRUPT_LATENCY_MS = 500
 
 
 class FaultServer:
@@ -143,6 +150,56 @@ class Logs(logging.Handler):
         self.lines.append(record.getMessage())
 
 
+class CtrlC:
+    """Presses Ctrl-C after ``seconds``: a timer thread sends a real SIGINT to the main thread, where
+    Python's default handler raises KeyboardInterrupt, as in a terminal."""
+
+    def __init__(self, seconds: float) -> None:
+        self.sent_at: float | None = None
+        self._seconds = seconds
+        self._cancelled = threading.Event()
+        self._thread = threading.Thread(target=self._press, name="ctrl-c", daemon=True)
+
+    def _press(self) -> None:
+        if not self._cancelled.wait(self._seconds):
+            self.sent_at = time.monotonic()
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Once this returns, the SIGINT was either sent or will never be."""
+        self._cancelled.set()
+        self._thread.join()
+
+
+def ctrl_c_after(seconds: float, call: Any) -> tuple[str, Any, float | None]:
+    """Runs ``call()`` and presses Ctrl-C after ``seconds``. Returns how it ended: ("returned",
+    result), ("interrupted", the KeyboardInterrupt the call raised) or ("late", None) when the
+    interrupt arrived only after the call had returned; and when the SIGINT was sent."""
+    assert threading.current_thread() is threading.main_thread(), "signals are handled on the main thread"
+    # What an interactive program has, whatever this process inherited (a background job may have
+    # started with SIGINT ignored).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    ctrl_c = CtrlC(seconds)
+    try:
+        try:
+            ctrl_c.start()
+            try:
+                return "returned", call(), ctrl_c.sent_at
+            except KeyboardInterrupt as interrupt:
+                return "interrupted", interrupt, ctrl_c.sent_at
+            finally:
+                ctrl_c.cancel()
+        except KeyboardInterrupt:
+            # Not raised by the call: it arrived while stopping the timer, after the call returned.
+            ctrl_c.cancel()
+            return "late", None, ctrl_c.sent_at
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run(vector: dict[str, Any], flavour: str, lazy: bool = False) -> dict[str, Any]:
     call = vector["call"]
     cls = FLAVOURS[flavour]
@@ -164,9 +221,17 @@ def run(vector: dict[str, Any], flavour: str, lazy: bool = False) -> dict[str, A
     logger = logging.getLogger("tensor_box")
     logger.addHandler(logs)
     started = time.monotonic()
-    outcome: dict[str, Any] = {}
+    outcome: dict[str, Any] = {"flavour": flavour}
     try:
-        if flavour == "sync":
+        if flavour == "sync" and call.get("cancelAfterMs") is not None:
+            how, value, sent_at = ctrl_c_after(call["cancelAfterMs"] / 1000, lambda: method(*ids, *args, **options))
+            ended = time.monotonic()
+            assert how != "late", "the call returned before the Ctrl-C, which then hit the test instead"
+            outcome["result" if how == "returned" else "error"] = value
+            if how == "interrupted":
+                assert sent_at is not None
+                outcome["interrupt_latency_ms"] = (ended - sent_at) * 1000
+        elif flavour == "sync":
             result = method(*ids, *args, **options)
             outcome["result"] = list(result) if lazy else result
         else:
@@ -217,10 +282,17 @@ def check(vector: dict[str, Any], outcome: dict[str, Any]) -> None:
         assert cursors == want["cursors"], "cursors"
     if "error" in want:
         assert error is not None, f"expected {want['error']['class']}, got {outcome.get('result')!r}"
-        if isinstance(error, asyncio.CancelledError):
-            assert vector["call"].get("cancelAfterMs") is not None, "a CancelledError nobody asked for"
-            assert want["error"] == {"class": "APIUserAbortError"}, "only a caller's cancel may end in CancelledError"
+        cancelled = CANCELLED[outcome["flavour"]]
+        if isinstance(error, cancelled):
+            name = type(error).__name__
+            assert vector["call"].get("cancelAfterMs") is not None, f"a {name} nobody asked for"
+            assert want["error"] == {"class": "APIUserAbortError"}, f"only a caller's cancel may end in {name}"
+            if "interrupt_latency_ms" in outcome:
+                latency = outcome["interrupt_latency_ms"]
+                assert latency < MAX_INTERRUPT_LATENCY_MS, f"the call ended {latency:.0f} ms after the Ctrl-C"
             return
+        if vector["call"].get("cancelAfterMs") is not None and outcome["flavour"] == "sync":
+            raise AssertionError(f"Ctrl-C must come out of the call as KeyboardInterrupt, not {error!r}")
         fields = {
             "class": type(error).__name__,
             "status": getattr(error, "status", None),
