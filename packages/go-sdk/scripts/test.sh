@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tests the Go SDK from nothing: gofmt, go vet, staticcheck (installed into .bin at the pinned
-# version), then go test — unit and httptest suites, the runnable examples, and every shared
-# conformance scenario against Prism (test/harness/serve.mjs, started by TestMain).
+# version), then go test — unit and httptest suites, the runnable examples, every shared
+# conformance scenario against Prism (test/harness/serve.mjs, started by TestMain), and every
+# shared behaviour scenario (test/behaviour/*.yaml) against a fresh local tensor-box server each
+# (behaviour_server_test.go; the server is built first, below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,5 +42,10 @@ if [ "$(go env CGO_ENABLED)" != 1 ]; then
   echo "note: cgo is off here, so go test runs without the race detector" >&2
   race=
 fi
+# The behaviour scenarios run the local server's built command (packages/server/dist/cli.js):
+# build it (after the TS SDK, tensor-box, which the server package depends on for its tests).
+echo "==> build the local server (tensor-box, @tensor-box/server)"
+(cd ../.. && npm run build -w tensor-box && npm run build -w @tensor-box/server)
+
 echo "==> go test $race"
 go test -count=1 $race ./...
