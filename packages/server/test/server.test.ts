@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, RateLimitError, Sandbox, type SandboxLogEntry } from 'tensor-box';
-import { addressSpaceLimit, folderExists, pollUntil, sandboxProcesses } from './helpers/host.js';
+import { addressSpaceLimit, folderExists, killSandboxProcesses, pollUntil, sandboxProcesses } from './helpers/host.js';
 import { BEHAVIOUR_DIR, SERVER_BIN, SPEC_FILE, startServer, type ServerHandle } from './helpers/server.js';
 
 const servers: ServerHandle[] = [];
@@ -79,7 +79,17 @@ describe('processes', () => {
     const sbx = await Sandbox.create('burner', conn(s));
     const info = await sbx.getInfo();
     let leader: ReturnType<typeof sandboxProcesses>[number] | undefined;
-    expect(await pollUntil(() => (leader = sandboxProcesses(s.dataDir, sbx.sandboxId).find((p) => p.pid === p.pgrp)) !== undefined, 2_000)).toBe(true);
+    // create answers once the launcher shell is spawned; it sets the limits, then execs the
+    // template's shell. Look once the template runs (its shell leads the group), not before.
+    const template = JSON.parse(readFileSync(join(BEHAVIOUR_DIR, 'templates.json'), 'utf8')).templates.burner.command as string;
+    const runsTemplate = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 3).join('\n') === `/bin/sh\n-c\n${template}`;
+      } catch {
+        return false;
+      }
+    };
+    expect(await pollUntil(() => (leader = sandboxProcesses(s.dataDir, sbx.sandboxId).find((p) => p.pid === p.pgrp && runsTemplate(p.pid))) !== undefined, 5_000)).toBe(true);
     expect(addressSpaceLimit(leader!.pid)).toBe(info.memoryMB * 1024 * 1024);
     const limits = readFileSync(`/proc/${leader!.pid}/limits`, 'utf8');
     expect(limits).toMatch(new RegExp(`Max file size\\s+${info.diskGB * 1024 ** 3}\\s`));
@@ -212,6 +222,76 @@ describe('nothing half-created', () => {
     expect(await pollUntil(() => sandboxProcesses(s.dataDir, id).length === 0, 2_000)).toBe(true);
     expect(folderExists(s.dataDir, id)).toBe(false);
     expect(s.output()).toContain(`sandbox ${id}: its create was interrupted by a restart; removed`);
+  });
+});
+
+describe('what paused a sandbox', () => {
+  const paused = async (s: ServerHandle, id: string) =>
+    expect(await pollUntil(async () => (await Sandbox.getInfo(id, conn(s))).state === 'paused', 5_000, 50)).toBe(true);
+  const refusal = (s: ServerHandle, id: string) => Sandbox.keepAlive(id, 30_000, conn(s)).then(() => undefined, (e: unknown) => e as ConflictError);
+
+  it('says in the 409 why a paused sandbox does not resume by itself', async () => {
+    const s = await server();
+    const byCall = await Sandbox.create('default', { ...conn(s), lifecycle: { onTimeout: 'pause', autoResume: true } });
+    await byCall.pause();
+    const byTimeout = await Sandbox.create('default', { ...conn(s), timeoutMs: 1_000, lifecycle: { onTimeout: 'pause' } });
+    await paused(s, byTimeout.sandboxId);
+    const e1 = await refusal(s, byCall.sandboxId);
+    expect(e1).toBeInstanceOf(ConflictError);
+    expect(e1!.message).toContain(`sandbox ${byCall.sandboxId} is paused; resume it first (a pause call paused it, and autoResume only resumes a sandbox that its timeout paused)`);
+    const e2 = await Sandbox.setTimeout(byTimeout.sandboxId, 5_000, conn(s)).then(() => undefined, (e: unknown) => e as ConflictError);
+    expect(e2).toBeInstanceOf(ConflictError);
+    expect(e2!.message).toContain(`sandbox ${byTimeout.sandboxId} is paused; resume it first (its inactivity timeout paused it, and its lifecycle does not have autoResume)`);
+    await byCall.kill();
+    await byTimeout.kill();
+  });
+
+  it('a data folder of schema 1 learns what paused each sandbox from its logs', async () => {
+    const s = await server();
+    const lifecycle = { onTimeout: 'pause' as const, autoResume: true };
+    const byTimeout = await Sandbox.create('default', { ...conn(s), timeoutMs: 1_000, lifecycle });
+    const byCall = await Sandbox.create('default', { ...conn(s), lifecycle });
+    await byCall.pause();
+    const unknown = await Sandbox.create('default', { ...conn(s), timeoutMs: 1_000, lifecycle });
+    await paused(s, byTimeout.sandboxId);
+    await paused(s, unknown.sandboxId);
+    await s.stop('SIGTERM');
+
+    // Turn the database into what a schema-1 server left: no paused_by column; and the pause
+    // entry of one sandbox trimmed from its logs.
+    const file = join(s.dataDir, 'tensor-box.db');
+    let db = new Database(file);
+    db.exec(`ALTER TABLE sandboxes DROP COLUMN paused_by; UPDATE meta SET value = '1' WHERE key = 'schema'`);
+    db.prepare(`DELETE FROM logs WHERE sandbox_id = ? AND message LIKE 'inactivity timeout reached%'`).run(unknown.sandboxId);
+    db.close();
+
+    await s.start();
+    await Sandbox.keepAlive(byTimeout.sandboxId, 30_000, conn(s));
+    expect((await Sandbox.getInfo(byTimeout.sandboxId, conn(s))).state).toBe('running');
+    expect((await refusal(s, byCall.sandboxId))!.message).toContain('(a pause call paused it,');
+    expect((await refusal(s, unknown.sandboxId))!.message).toContain(
+      `sandbox ${unknown.sandboxId} is paused; resume it first (it was paused before this server recorded what paused it, so it does not resume by itself)`,
+    );
+    expect((await Sandbox.getInfo(unknown.sandboxId, conn(s))).state).toBe('paused');
+    await Sandbox.connect(unknown.sandboxId, conn(s)); // connect resumes it all the same
+    expect((await Sandbox.getInfo(unknown.sandboxId, conn(s))).state).toBe('running');
+    await s.stop('SIGTERM');
+
+    db = new Database(file, { readonly: true });
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get()).toEqual({ value: '2' });
+    expect(db.prepare('SELECT paused_by FROM sandboxes WHERE id = ?').get(byCall.sandboxId)).toEqual({ paused_by: 'pause' });
+    db.close();
+
+    // A schema newer than this server knows is refused, not guessed at.
+    db = new Database(file);
+    db.exec(`UPDATE meta SET value = '3' WHERE key = 'schema'`);
+    db.close();
+    await expect(s.start()).rejects.toThrow('has schema 3, which this server does not know (it knows up to 2)');
+    db = new Database(file);
+    db.exec(`UPDATE meta SET value = '2' WHERE key = 'schema'`);
+    db.close();
+    await s.start();
+    for (const sbx of [byTimeout, byCall, unknown]) await Sandbox.kill(sbx.sandboxId, conn(s));
   });
 });
 
@@ -445,6 +525,7 @@ describe('descriptors', () => {
     } finally {
       child.kill('SIGTERM');
       await exited;
+      killSandboxProcesses(dataDir); // none if the test got as far as its kill
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

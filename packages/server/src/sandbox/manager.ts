@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, notFound } from '../api/errors.js';
-import type { SandboxRow, Store } from '../store/db.js';
+import type { PausedBy, SandboxRow, Store } from '../store/db.js';
 import { describeLimits, launch, sandboxPaths, SANDBOX_ID_ENV, signalGroup, TEMPLATE_ID_ENV } from './launch.js';
 import { readLines } from './output.js';
 import { CLK_TCK, diskUsage, isAlive, readStatSync, scanProcesses } from './proc.js';
@@ -285,7 +285,7 @@ export class SandboxManager {
       const row = this.#o.store.get(id)!;
       if (row.state === 'paused') throw new ApiError(409, 'sandbox_not_running', `sandbox ${id} is already paused`);
       if (row.state !== 'running') throw new ApiError(409, 'sandbox_not_running', `sandbox ${id} is closed`);
-      if (!(await this.#freeze(row, 'sandbox paused'))) {
+      if (!(await this.#freeze(row, 'pause', 'sandbox paused'))) {
         throw new ApiError(409, 'sandbox_not_running', `sandbox ${id} is closed (its process had ended)`);
       }
     });
@@ -298,17 +298,17 @@ export class SandboxManager {
       if (row.state !== 'paused') {
         throw new ApiError(409, 'sandbox_not_paused', `sandbox ${id} is ${row.state === 'running' ? 'running, not paused' : 'closed'}`);
       }
-      return this.#thaw(row, timeoutMs, 'sandbox resumed', 'sandbox_not_paused');
+      return this.#thaw(row, { timeoutMs, message: 'sandbox resumed', goneCode: 'sandbox_not_paused' });
     });
   }
 
-  /** Connect: a paused sandbox resumes; a running one counts it as activity. */
+  /** Connect: any paused sandbox resumes (whatever paused it); a running one counts it as activity. */
   connect(owner: string, id: string, timeoutMs: number | undefined): Promise<SandboxRow> {
     this.get(owner, id);
     return this.#locked(id, async () => {
       const row = this.#o.store.get(id)!;
       if (row.state === 'closed') throw new ApiError(409, 'sandbox_closed', `sandbox ${id} is closed`);
-      if (row.state === 'paused') return this.#thaw(row, timeoutMs, 'sandbox resumed by connect', 'sandbox_closed');
+      if (row.state === 'paused') return this.#thaw(row, { timeoutMs, message: 'sandbox resumed by connect', goneCode: 'sandbox_closed' });
       const now = Date.now();
       const timeout = timeoutMs ?? row.timeout_ms;
       // A new timeout replaces the deadline; without one the configured timeout is kept and
@@ -324,11 +324,9 @@ export class SandboxManager {
       const row = this.#o.store.get(id)!;
       if (row.state === 'closed') throw new ApiError(409, 'sandbox_closed', `sandbox ${id} is closed`);
       if (row.state === 'paused') {
-        // A paused sandbox's clock is stopped: the new timeout counts from its resume.
-        this.#o.store.transaction(() => {
-          this.#o.store.update(id, { timeout_ms: timeoutMs });
-          this.#lifecycle(id, 'debug', `timeout set to ${timeoutMs} ms (counts from the next resume)`);
-        });
+        // Resumed with the new timeout, counted from now: what setTimeout does to a running one.
+        this.#requireAutoResume(row);
+        await this.#thaw(row, { timeoutMs, message: 'sandbox resumed by setTimeout (autoResume)', goneCode: 'sandbox_closed' });
         return;
       }
       this.#setDeadline(row, timeoutMs, Date.now() + timeoutMs, `timeout set to ${timeoutMs} ms`);
@@ -340,7 +338,12 @@ export class SandboxManager {
     return this.#locked(id, async () => {
       const row = this.#o.store.get(id)!;
       if (row.state === 'closed') throw new ApiError(409, 'sandbox_closed', `sandbox ${id} is closed`);
-      if (row.state === 'paused') return; // a paused sandbox does not time out: it already lives that long
+      if (row.state === 'paused') {
+        // Resumed with its configured timeout; endAt is the later of now + timeout and now + durationMs.
+        this.#requireAutoResume(row);
+        await this.#thaw(row, { atLeastMs: durationMs, message: 'sandbox resumed by keepAlive (autoResume)', goneCode: 'sandbox_closed' });
+        return;
+      }
       const endAt = Math.max(row.end_at, Date.now() + durationMs);
       if (endAt !== row.end_at) this.#setDeadline(row, row.timeout_ms, endAt);
     });
@@ -366,8 +369,23 @@ export class SandboxManager {
 
   // ---------------------------------------------------------------- state changes (under the lock)
 
+  /**
+   * A call that acts on a paused sandbox (setTimeout, keepAlive) may resume it only when its own
+   * timeout paused it and its lifecycle has autoResume; otherwise it is a 409 saying why not.
+   */
+  #requireAutoResume(row: SandboxRow): void {
+    if (row.paused_by === 'timeout' && row.auto_resume === 1) return;
+    const why =
+      row.paused_by === 'pause'
+        ? 'a pause call paused it, and autoResume only resumes a sandbox that its timeout paused'
+        : row.paused_by === 'timeout'
+          ? 'its inactivity timeout paused it, and its lifecycle does not have autoResume'
+          : 'it was paused before this server recorded what paused it, so it does not resume by itself';
+    throw new ApiError(409, 'sandbox_paused', `sandbox ${row.id} is paused; resume it first (${why})`);
+  }
+
   /** SIGSTOP to the group; true once the leader is really stopped, false if it turned out to be gone. */
-  async #freeze(row: SandboxRow, message: string): Promise<boolean> {
+  async #freeze(row: SandboxRow, by: PausedBy, message: string): Promise<boolean> {
     const live = this.#live.get(row.id);
     const stopped = live && signalOwnGroup(row, 'SIGSTOP') ? await waitStopped(row.pid!, row.pid_start) : 'gone';
     if (stopped === 'gone') {
@@ -384,26 +402,34 @@ export class SandboxManager {
     const now = Date.now();
     this.#o.store.transaction(() => {
       // The clock stops while paused: endAt is when it stopped, and resume restarts it.
-      this.#o.store.update(row.id, { state: 'paused', end_at: Math.min(row.end_at, now) });
+      this.#o.store.update(row.id, { state: 'paused', paused_by: by, end_at: Math.min(row.end_at, now) });
       this.#lifecycle(row.id, 'info', message);
     });
     return true;
   }
 
-  /** SIGCONT to the group; `goneCode` is the error code of the caller's 409 if the process had ended. */
-  async #thaw(row: SandboxRow, timeoutMs: number | undefined, message: string, goneCode: string): Promise<SandboxRow> {
+  /**
+   * SIGCONT to the group and the clock restarted: the timeout becomes `timeoutMs` (default: the
+   * configured one), endAt now + timeout, or now + `atLeastMs` if that is later.
+   * `goneCode` is the error code of the caller's 409 if the process had ended.
+   */
+  async #thaw(
+    row: SandboxRow,
+    how: { timeoutMs?: number; atLeastMs?: number; message: string; goneCode: string },
+  ): Promise<SandboxRow> {
     if (!signalOwnGroup(row, 'SIGCONT')) {
       await this.#finish(row, 'warn', `the sandbox's process had ended; sandbox closed`);
-      throw new ApiError(409, goneCode, `sandbox ${row.id} is closed (its process had ended)`);
+      throw new ApiError(409, how.goneCode, `sandbox ${row.id} is closed (its process had ended)`);
     }
-    const timeout = timeoutMs ?? row.timeout_ms;
+    const timeout = how.timeoutMs ?? row.timeout_ms;
     const now = Date.now();
+    const endAt = now + Math.max(timeout, how.atLeastMs ?? 0);
     this.#o.store.transaction(() => {
-      this.#o.store.update(row.id, { state: 'running', timeout_ms: timeout, end_at: now + timeout });
-      this.#lifecycle(row.id, 'info', `${message} (times out after ${timeout} ms without activity)`);
+      this.#o.store.update(row.id, { state: 'running', paused_by: null, timeout_ms: timeout, end_at: endAt });
+      this.#lifecycle(row.id, 'info', `${how.message} (times out after ${timeout} ms without activity)`);
     });
     const live = this.#live.get(row.id);
-    if (live) this.#arm(live, now + timeout);
+    if (live) this.#arm(live, endAt);
     return this.#o.store.get(row.id)!;
   }
 
@@ -434,7 +460,7 @@ export class SandboxManager {
     await rm(sandboxPaths(this.#o.dataDir, row.id).root, { recursive: true, force: true });
     const now = Date.now();
     this.#o.store.transaction(() => {
-      this.#o.store.update(row.id, { state: 'closed', closed_at: now, end_at: Math.min(row.end_at, now) });
+      this.#o.store.update(row.id, { state: 'closed', paused_by: null, closed_at: now, end_at: Math.min(row.end_at, now) });
       this.#lifecycle(row.id, level, message);
     });
     this.#live.delete(row.id);
@@ -450,7 +476,7 @@ export class SandboxManager {
       const left = row.end_at - Date.now();
       if (left > 0) return this.#arm(live, row.end_at); // moved meanwhile (or a long timer's first leg)
       const why = `inactivity timeout reached (${row.timeout_ms} ms without activity)`;
-      if (row.on_timeout === 'pause') await this.#freeze(row, `${why}: sandbox paused`);
+      if (row.on_timeout === 'pause') await this.#freeze(row, 'timeout', `${why}: sandbox paused`);
       else await this.#finish(row, 'info', `${why}: sandbox killed`);
     }).catch((err) => this.#o.log(`sandbox ${id}: timeout handling failed: ${(err as Error).message}`));
   }

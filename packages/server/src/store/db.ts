@@ -7,6 +7,15 @@ import Database from 'better-sqlite3';
 
 export type StoredState = 'creating' | 'running' | 'paused' | 'closed';
 
+/**
+ * What paused a sandbox: its inactivity timeout, or a pause call. Only a timeout pause of a
+ * sandbox with `autoResume` lets setTimeout and keepAlive resume it.
+ */
+export type PausedBy = 'timeout' | 'pause';
+
+/** The schema this server writes; older data folders are brought up to it on open. */
+const SCHEMA_VERSION = 2;
+
 export interface SandboxRow {
   seq: number;
   id: string;
@@ -30,6 +39,8 @@ export interface SandboxRow {
   closed_at: number | null;
   out_offset: number;
   err_offset: number;
+  /** What paused it, while paused; null otherwise, or when a schema-1 server paused it and its logs no longer tell why. */
+  paused_by: PausedBy | null;
 }
 
 export interface LogRow {
@@ -75,7 +86,8 @@ CREATE TABLE IF NOT EXISTS sandboxes (
   pid_start TEXT,
   closed_at INTEGER,
   out_offset INTEGER NOT NULL DEFAULT 0,
-  err_offset INTEGER NOT NULL DEFAULT 0
+  err_offset INTEGER NOT NULL DEFAULT 0,
+  paused_by TEXT
 );
 CREATE INDEX IF NOT EXISTS sandboxes_by_owner ON sandboxes (owner, state, seq);
 CREATE TABLE IF NOT EXISTS logs (
@@ -133,7 +145,7 @@ export class Store {
       throw err;
     }
     this.db.exec(SCHEMA);
-    this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')`).run();
+    this.#migrate(file);
 
     const db = this.db;
     this.#stmts = {
@@ -172,6 +184,37 @@ export class Store {
     };
   }
 
+  /**
+   * Brings the schema up to SCHEMA_VERSION. Schema 1 did not record what paused a sandbox: for
+   * each paused one, its last pause entry in the logs tells (a timeout's or a pause call's); if
+   * the logs no longer hold it, the cause stays unknown (null), which never auto-resumes.
+   */
+  #migrate(file: string): void {
+    const found = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schema'`).get()?.value;
+    const version = found === undefined ? SCHEMA_VERSION : Number(found);
+    if (!Number.isInteger(version) || version > SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(`the database ${file} has schema ${found}, which this server does not know (it knows up to ${SCHEMA_VERSION}); use a newer server`);
+    }
+    this.transaction(() => {
+      if (version < 2) {
+        const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sandboxes)').all();
+        if (!columns.some((c) => c.name === 'paused_by')) this.db.exec('ALTER TABLE sandboxes ADD COLUMN paused_by TEXT');
+        this.db
+          .prepare(
+            `UPDATE sandboxes SET paused_by = (
+               SELECT CASE WHEN message = 'sandbox paused' THEN 'pause' ELSE 'timeout' END FROM logs
+               WHERE logs.sandbox_id = sandboxes.id AND source = 'lifecycle'
+                 AND (message = 'sandbox paused' OR message LIKE 'inactivity timeout reached %: sandbox paused')
+               ORDER BY logs.id DESC LIMIT 1)
+             WHERE state = 'paused'`,
+          )
+          .run();
+      }
+      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
+    });
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -188,7 +231,7 @@ export class Store {
     this.#stmts.setMeta.run(key, value);
   }
 
-  insert(row: Omit<SandboxRow, 'seq' | 'out_offset' | 'err_offset'>): void {
+  insert(row: Omit<SandboxRow, 'seq' | 'out_offset' | 'err_offset' | 'paused_by'>): void {
     this.#stmts.insert.run(row);
   }
 

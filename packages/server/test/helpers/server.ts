@@ -117,7 +117,17 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     running.delete(c);
   };
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    // Nothing of a server that never came up may stay behind (a folder it made, a stray process).
+    await stop('SIGKILL');
+    if (options.dataDir === undefined) {
+      killSandboxProcesses(dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    throw err;
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,
