@@ -26,7 +26,8 @@ const cell = (client, id) => {
 };
 
 const width = Math.max(...vectors.map((v) => v.id.length));
-const rows = [`${'vector'.padEnd(width)}  ${CLIENTS.map((c) => c.padEnd(12)).join('')}`];
+const column = Math.max(...CLIENTS.map((c) => c.length)) + 2;
+const rows = [`${'vector'.padEnd(width)}  ${CLIENTS.map((c) => c.padEnd(column)).join('')}`];
 const notes = [];
 let ok = true;
 for (const v of vectors) {
@@ -35,7 +36,7 @@ for (const v of vectors) {
     ok &&= c.ok;
     if (c.note) notes.push(c.note);
   });
-  rows.push(`${v.id.padEnd(width)}  ${cells.map((c) => c.text.padEnd(12)).join('')}`);
+  rows.push(`${v.id.padEnd(width)}  ${cells.map((c) => c.text.padEnd(column)).join('')}`);
 }
 console.log(`\nFault vectors × clients\n${rows.join('\n')}`);
 if (notes.length > 0) console.log(`\n${notes.join('\n')}`);

@@ -28,7 +28,7 @@ export const tsEmitter: Emitter = {
     // target runs, so that --help, a broken spec or another target stay fast.
     const [{ IndentationText, Project, QuoteKind, VariableDeclarationKind }, models, { writeSandboxClass }, { literal }, { Statements }] =
       await Promise.all([
-        import('ts-morph'),
+        import('./morph.js'),
         import('./models.js'),
         import('./sandbox-class.js'),
         import('./type-expr.js'),

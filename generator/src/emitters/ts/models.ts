@@ -1,4 +1,4 @@
-import { VariableDeclarationKind } from 'ts-morph';
+import { VariableDeclarationKind } from './morph.js';
 import type { Statements } from './statements.js';
 import { type ApiIR, type Field, inputModelsInDependencyOrder } from '../../ir/index.js';
 import { checkExpr, decodeExpr, type Direction, docText, literal, tsType } from './type-expr.js';

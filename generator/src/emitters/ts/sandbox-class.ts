@@ -1,4 +1,5 @@
-import { type CodeBlockWriter, type MethodDeclarationStructure, type OptionalKind, Scope, type WriterFunction } from 'ts-morph';
+import type { CodeBlockWriter, MethodDeclarationStructure, OptionalKind, WriterFunction } from 'ts-morph';
+import { Scope } from './morph.js';
 import type { Statements } from './statements.js';
 import { type ApiIR, findModel, type Predicate, safeTsIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
 import { referencedTypeNames } from './models.js';

@@ -5,11 +5,11 @@ import {
   type InterfaceDeclarationStructure,
   type OptionalKind,
   type StatementStructures,
-  StructureKind,
   type TypeAliasDeclarationStructure,
   type VariableStatementStructure,
   type WriterFunction,
 } from 'ts-morph';
+import { StructureKind } from './morph.js';
 
 /**
  * Collects a file's top-level statements as ts-morph structures. The file is then printed in one
