@@ -93,5 +93,13 @@ describe('the SDK surface', () => {
     const create = ir.cli.find((c) => c.name === 'create')!;
     expect(create.flags.find((f) => f.name === 'on-timeout')).toMatchObject({ target: 'lifecycle.onTimeout', value: { kind: 'enum', values: ['kill', 'pause'] } });
     expect(ir.cli.find((c) => c.name === 'kill')!.args[0]).toMatchObject({ name: 'ids', variadic: true });
+    expect(create.flags.find((f) => f.name === 'idempotency-key')).toMatchObject({ target: 'idempotencyKey', value: { kind: 'string' } });
+    // A date-time argument is a date on the command line (the CLI reads it into a Date).
+    const flags = (name: string) => ir.cli.find((c) => c.name === name)!.flags.map((f) => [f.name, f.target, f.value]);
+    expect(flags('metrics')).toEqual([['since', 'since', { kind: 'date' }]]);
+    expect(flags('logs')).toEqual([
+      ['since', 'since', { kind: 'date' }],
+      ['limit', 'limit', { kind: 'integer', min: 1, max: 1000 }],
+    ]);
   });
 });

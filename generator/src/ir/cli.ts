@@ -114,6 +114,8 @@ function valueKind(schemas: SchemaIndex, type: TypeRef, c: { minimum?: number; m
       return { kind: 'list', items: valueKind(schemas, type.items, {}) };
     case 'map':
       return { kind: 'keyValue' };
+    case 'string':
+      return type.format === 'date-time' ? { kind: 'date' } : { kind: 'string' };
     default:
       return { kind: 'string' };
   }

@@ -241,6 +241,8 @@ export type CliValueKind =
   | { kind: 'integer'; min?: number; max?: number }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: string[] }
+  /** A point in time (`{ type: string, format: date-time }`): the SDK takes a `Date`. */
+  | { kind: 'date' }
   /** `--flag a --flag b`; each item parsed by `items`. */
   | { kind: 'list'; items: CliValueKind }
   /** `--flag K=V` repeated. */

@@ -148,6 +148,8 @@ function placeholder(name: string, value: ValueKind): string {
       return 'KEY=VALUE';
     case 'integer':
       return value.unit ?? 'n';
+    case 'date':
+      return 'time';
     default:
       return 'value';
   }
@@ -167,6 +169,7 @@ function describe(description: string, value: ValueKind): string {
   const hints: string[] = [];
   if (value.kind === 'list' || value.kind === 'keyValue') hints.push('repeatable');
   if (value.kind === 'integer' && value.min !== undefined && value.max !== undefined) hints.push(`${value.min}–${value.max}`);
+  if (value.kind === 'date') hints.push('an RFC 3339 date-time, or a time ago: 90s, 10m, 2h, 1d');
   const text = brief(description).replace(/\.$/, '');
   return hints.length ? `${text} (${hints.join('; ')})` : text;
 }

@@ -23,10 +23,10 @@ export async function runCommand(spec: CommandSpec, positionals: unknown[], opti
 
   const sdk: Sdk = await import('tensor-box');
   const out = style(colorEnabled(process.stdout));
-  const call = (id: string | undefined, extra: Record<string, unknown> = {}, capture?: Capture) => {
+  const call = (id: string | undefined, extra: Record<string, unknown> = {}, capture?: Capture, values = input.values) => {
     const method = (sdk.Sandbox as unknown as Record<string, SdkCall>)[spec.method];
     if (typeof method !== 'function') throw new Error(`the SDK has no Sandbox.${spec.method}; rebuild the CLI against the matching tensor-box`);
-    const { positional, options: callOptions } = sdkArguments(spec, input.values);
+    const { positional, options: callOptions } = sdkArguments(spec, values);
     const fetchOption = capture ? { fetch: capture.fetch } : {};
     const args = [...(spec.idTarget ? [id] : []), ...positional, { ...connection, ...fetchOption, ...callOptions, ...extra }];
     return method.apply(sdk.Sandbox, args);
@@ -35,8 +35,13 @@ export async function runCommand(spec: CommandSpec, positionals: unknown[], opti
   if (spec.live && options[attributeName(spec.live.flag)] === true) {
     const interval = options.intervalMs === undefined ? 2000 : (readValue({ kind: 'integer', min: 100, max: 3_600_000, unit: 'ms' }, options.intervalMs, '--interval-ms', 'intervalMs') as number);
     const { runLive } = await import('./live.js');
+    // The first poll asks from the user's --since, if any; each later one from the newest item seen.
+    const poll = (since?: Date) => {
+      const values = since && spec.live?.since ? new Map(input.values).set(spec.live.since, since) : input.values;
+      return call(idOf(spec, input), {}, undefined, values) as Promise<Record<string, unknown>[]>;
+    };
     try {
-      await runLive(spec, MODELS, (since) => call(idOf(spec, input), since && spec.live?.since ? { [spec.live.since]: since } : {}) as Promise<Record<string, unknown>[]>, { json, interval, out });
+      await runLive(spec, MODELS, poll, { json, interval, out });
       return EXIT_OK;
     } catch (err) {
       return reportFailure(err, globals, describe(spec, err, sdk));

@@ -11,6 +11,8 @@ export type ValueKind =
   | { kind: 'integer'; min?: number; max?: number; unit?: string }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: string[] }
+  /** A point in time: an RFC 3339 timestamp or a time ago (`10m`), read into a `Date`. */
+  | { kind: 'date' }
   /** `--flag a --flag b`. */
   | { kind: 'list'; items: ValueKind }
   /** `--flag K=V`, repeatable; `secret` values never appear in a message. */

@@ -104,6 +104,12 @@ export function readValue(kind: ValueKind, raw: unknown, label: string, target: 
       if (!kind.values.includes(text)) fail(label, target, `one of ${kind.values.join(', ')}`, show(text));
       return text;
     }
+    case 'date': {
+      const text = String(raw).trim();
+      const date = readDate(text);
+      if (!date) fail(label, target, DATE_EXPECTED, show(text));
+      return date;
+    }
     case 'list': {
       const items = (Array.isArray(raw) ? raw : [raw]).map(String);
       // Enum lists also take commas (`--state running,paused`); values of other lists may contain one.
@@ -126,6 +132,56 @@ export function readValue(kind: ValueKind, raw: unknown, label: string, target: 
       return out;
     }
   }
+}
+
+/** What a date-time value may be, as usage errors say it. */
+export const DATE_EXPECTED = 'an RFC 3339 date-time such as 2026-11-29T10:00:00Z, or a time ago such as 90s, 10m, 2h or 1d';
+
+/** `2026-11-29T10:00:00Z`, `2026-11-29T10:00:00.250+02:00`, `2026-11-29 10:00:00` (no offset: local time). */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
+/** `10m`, `2h`, `1h30m`: that long before now. */
+const AGO = /^(?:\d+[smhd])+$/;
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A date-time value of the command line, or undefined when it is none: an RFC 3339 timestamp
+ * (fractions of a second beyond milliseconds are cut; without an offset it is the local time, as
+ * `docker logs --since` reads it), or a duration in s, m, h, d (`90s`, `10m`, `1h30m`, `2d`)
+ * meaning that long before `now`. Every field is checked: `2026-02-30T…` or `25:00` is no date.
+ */
+export function readDate(text: string, now = Date.now()): Date | undefined {
+  const m = DATE_TIME.exec(text);
+  if (m) {
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+    const days = month === 2 && leapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+    if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return undefined;
+    const date = new Date(0);
+    if (m[8] === undefined && m[9] === undefined) {
+      date.setFullYear(year, month - 1, day);
+      date.setHours(hour, minute, second, ms);
+    } else {
+      const [offsetHours, offsetMinutes] = [Number(m[10] ?? 0), Number(m[11] ?? 0)];
+      if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+      date.setUTCFullYear(year, month - 1, day);
+      date.setUTCHours(hour, minute, second, ms);
+      // 10:00+02:00 is 08:00Z.
+      date.setTime(date.getTime() - (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000);
+    }
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
+  if (AGO.test(text)) {
+    let ago = 0;
+    for (const [, n, unit] of text.matchAll(/(\d+)([smhd])/g)) ago += Number(n) * UNIT_MS[unit!]!;
+    const date = new Date(now - ago);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
+  return undefined;
+}
+
+function leapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 /** The spec's cross-field rules, said with the flags that set each field. */

@@ -8,7 +8,7 @@
 // Each step is planned before anything runs (see `plan`):
 //   cli   one command line (two for a kill of several IDs: --json for the per-ID results, then the
 //         human form, which must print one line per ID and exit 1 if any failed); a wait for logs
-//         or metrics polls the command;
+//         or metrics polls the command; `since: <mark>` is the mark's time, as `--since <RFC 3339>`;
 //   sdk   a check the CLI has no command for (getInfo, which `info` is not: info is connect, and
 //         connect resumes): the state is read through the TS SDK, never the behaviour under test;
 //   host  a look at the machine or the server process (host checks, hostKill, restartServer);
@@ -34,24 +34,12 @@ const CANNOT_EXPRESS: Record<string, string> = {
   'getInfo expecting an error': 'no CLI command calls getInfo (info is an alias of connect, which resumes)',
   isRunning: 'no CLI command calls isRunning',
   http: 'a raw request, for input no SDK or CLI sends: the CLI checks its arguments before sending anything (faults.test.ts runs the bad-argument table)',
-  'since a mark': 'since has no CLI flag (the spec gives none)',
 };
 
 /** Checks read through the SDK because no CLI command reads them (never the call under test). */
 const READ_THROUGH_SDK: Record<string, string> = {
   getInfo: 'no CLI command calls getInfo (info is an alias of connect, which resumes): the state it checks is read through the SDK',
   waitFor: 'polls getInfo, which no CLI command calls, through the SDK',
-  'waitForMetrics since a mark': 'since has no CLI flag (the spec gives none): the wait polls getMetrics through the SDK',
-};
-
-/**
- * Said on the command line, but not with a flag of its own: the spec gives create no
- * idempotency-key flag (conformance.test.ts lists it as not expressible), so the key goes in the
- * CLI's global `--header NAME:VALUE` flag (repeatable, hidden from help), which the SDK sends in
- * place of the key it would generate.
- */
-const THROUGH_HEADER: Record<string, string> = {
-  idempotencyKey: 'Idempotency-Key',
 };
 
 /**
@@ -69,7 +57,7 @@ const NOT_RUN_TODAY: Record<string, Record<string, number[]>> = {
   'kill-many.yaml': {},
   'lifecycle.yaml': { isRunning: [4, 13] },
   'metadata-filters.yaml': {},
-  'observability.yaml': { 'since a mark': [11] },
+  'observability.yaml': {},
   'paused-conflicts.yaml': {},
   'process-exit.yaml': {},
   'restart-adoption.yaml': {},
@@ -115,13 +103,6 @@ function plan(step: Step): Plan {
       return step.expect?.error ? none('getInfo expecting an error') : { via: 'sdk', why: READ_THROUGH_SDK.getInfo! };
     case 'waitFor':
       return { via: 'sdk', why: READ_THROUGH_SDK.waitFor! };
-    case 'waitForMetrics':
-      if (step.since !== undefined) return { via: 'sdk', why: READ_THROUGH_SDK['waitForMetrics since a mark']! };
-      break;
-    case 'getMetrics':
-    case 'getLogs':
-      if (step.since !== undefined) return none('since a mark');
-      break;
   }
   try {
     argvOf(step, asIs);
@@ -134,14 +115,15 @@ function plan(step: Step): Plan {
   }
 }
 
-/** The command line of a step that calls the API (without the global flags every call gets). */
-function argvOf(step: Step, id: (v: unknown) => string): string[] {
+/**
+ * The command line of a step that calls the API (without the global flags every call gets).
+ * `mark` gives the time of a `since` mark (while planning, a mark's name stands for its time).
+ */
+function argvOf(step: Step, id: (v: unknown) => string, mark: (name: string) => Date | string = asIs): string[] {
+  const since = (): Record<string, unknown> => (step.since === undefined ? {} : { since: mark(step.since) });
   switch (step.do) {
-    case 'create': {
-      const { idempotencyKey, ...options } = (step.options ?? {}) as Record<string, unknown>;
-      const headers = idempotencyKey === undefined ? [] : [`--header=${THROUGH_HEADER.idempotencyKey}:${String(idempotencyKey)}`];
-      return [...headers, ...commandLine(commandFor('create'), { method: 'create', args: [step.template ?? 'default'], options })];
-    }
+    case 'create':
+      return commandLine(commandFor('create'), { method: 'create', args: [step.template ?? 'default'], options: step.options ?? {} });
     case 'connect':
       return commandLine(commandFor('connect'), { method: 'connect', id: id(step.id), options: step.options ?? {} });
     case 'list':
@@ -163,11 +145,10 @@ function argvOf(step: Step, id: (v: unknown) => string): string[] {
     }
     case 'getMetrics':
     case 'waitForMetrics':
-      // A mark's name stands for its time here; `since` is refused before its value is read.
-      return commandLine(commandFor('getMetrics'), { method: 'getMetrics', id: id(step.id), options: step.since === undefined ? {} : { since: String(step.since) } });
+      return commandLine(commandFor('getMetrics'), { method: 'getMetrics', id: id(step.id), options: since() });
     case 'getLogs':
     case 'waitForLog':
-      return commandLine(commandFor('getLogs'), { method: 'getLogs', id: id(step.id), options: step.since === undefined ? {} : { since: String(step.since) } });
+      return commandLine(commandFor('getLogs'), { method: 'getLogs', id: id(step.id), options: since() });
     default:
       throw new NotExpressible(`no CLI command for ${step.do}`);
   }
@@ -258,11 +239,16 @@ class ScenarioRun {
     return { domain: this.server.url, apiKey: this.key(step), maxRetries: 0 };
   }
 
-  since(step: Step): Date | undefined {
-    if (step.since === undefined) return undefined;
-    const mark = this.marks.get(step.since);
-    if (!mark) throw new Error(`no mark named ${step.since}`);
+  /** The time of a mark (client clock), for `since: <mark>`. */
+  mark = (name: string): Date => {
+    const mark = this.marks.get(name);
+    if (!mark) throw new Error(`no mark named ${name}`);
     return mark;
+  };
+
+  /** The command line of a step, with its IDs and marks as this run knows them. */
+  argv(step: Step): string[] {
+    return argvOf(step, this.id, this.mark);
   }
 
   async step(step: Step, p: Plan): Promise<void> {
@@ -280,7 +266,7 @@ class ScenarioRun {
     if (step.do === 'waitForLog') return this.waitForLog(step);
     if (step.do === 'waitForMetrics') return this.waitForMetrics(step);
 
-    const r = await this.cli(step, argvOf(step, this.id));
+    const r = await this.cli(step, this.argv(step));
     const context = this.context(r.argv, r);
     // kill reports per ID, in an array, even for one ID.
     const perId = step.do === 'kill';
@@ -374,7 +360,7 @@ class ScenarioRun {
     if (errorLines.length !== failing.length) throw new Error(`expected one stderr line per failed ID\n${context}`);
     if (step.ids === undefined) return;
 
-    const human = await this.cli(step, argvOf(step, this.id), { json: false });
+    const human = await this.cli(step, this.argv(step), { json: false });
     const hc = this.context(human.argv, human);
     const okLines = ids.filter((id) => !failing.includes(id)).map((id) => `✓ kill ${id}`);
     expect_(human.stdout.split('\n').filter(Boolean), okLines, `stdout of the human form\n${hc}`);
@@ -394,7 +380,7 @@ class ScenarioRun {
     const want = { source: step.source, includes: step.includes };
     const ok = await pollUntil(
       async () => {
-        last = await this.cli(step, argvOf(step, this.id));
+        last = await this.cli(step, this.argv(step));
         if (last.code !== 0) throw new Error(`the command failed\n${this.context(last.argv, last)}`);
         return (last.json as LogEntry[]).some((e) => logMatches(e, want));
       },
@@ -408,7 +394,7 @@ class ScenarioRun {
     let last: unknown[] = [];
     const ok = await pollUntil(
       async () => {
-        const r = await this.cli(step, argvOf(step, this.id));
+        const r = await this.cli(step, this.argv(step));
         if (r.code !== 0) throw new Error(`the command failed\n${this.context(r.argv, r)}`);
         return (last = r.json as unknown[]).length >= step.atLeast;
       },
@@ -433,13 +419,6 @@ class ScenarioRun {
         let last: sdk.SandboxInfo | undefined;
         const ok = await pollUntil(async () => (last = await Sandbox.getInfo(this.id(step.id), conn)).state === step.state, step.withinMs, 50);
         if (!ok) throw new Error(`still ${last?.state} after ${step.withinMs} ms, expected ${step.state}`);
-        return;
-      }
-      case 'waitForMetrics': {
-        let last: sdk.SandboxMetrics[] = [];
-        const since = this.since(step);
-        const ok = await pollUntil(async () => (last = await Sandbox.getMetrics(this.id(step.id), { ...conn, since })).length >= step.atLeast, step.withinMs, 100);
-        if (!ok) throw new Error(`only ${last.length} samples after ${step.withinMs} ms, expected ${step.atLeast}`);
         return;
       }
       default:
@@ -675,7 +654,7 @@ describe('behaviour scenarios: what the command line cannot express', () => {
   });
 
   it('runs every CLI command in some scenario', () => {
-    const used = new Set(planned.flatMap(({ scenario, plans }) => scenario.steps.filter((_, i) => plans[i]!.via === 'cli').map((s) => argvOf(s, asIs))).map((argv) => argv.filter((a) => !a.startsWith('--header='))[1]));
+    const used = new Set(planned.flatMap(({ scenario, plans }) => scenario.steps.filter((_, i) => plans[i]!.via === 'cli').map((s) => argvOf(s, asIs))).map((argv) => argv[1]));
     for (const spec of COMMANDS) expect(used.has(spec.name), `${spec.group} ${spec.name}`).toBe(true);
   });
 
@@ -694,10 +673,13 @@ describe('behaviour scenarios: what the command line cannot express', () => {
     expect(calls).toEqual([]);
   });
 
-  it('says an option through --header only while it has no flag of its own', () => {
-    for (const option of Object.keys(THROUGH_HEADER)) {
-      expect(() => commandLine(commandFor('create'), { method: 'create', options: { [option]: 'k' } })).toThrow(NotExpressible);
-    }
+  it('says the idempotency key and a since mark with flags of their own', () => {
+    const create = argvOf({ do: 'create', options: { idempotencyKey: 'key-1' } } as Step, asIs);
+    expect(create).toContain('--idempotency-key=key-1');
+    expect(create.some((a) => a.startsWith('--header'))).toBe(false);
+    const at = new Date('2026-11-29T10:00:00.250Z');
+    expect(argvOf({ do: 'getMetrics', id: 'a', since: 't1' } as Step, asIs, () => at)).toContain('--since=2026-11-29T10:00:00.250Z');
+    expect(argvOf({ do: 'getLogs', id: 'a', since: 't1' } as Step, asIs, () => at)).toContain('--since=2026-11-29T10:00:00.250Z');
   });
 
   it('skips exactly the listed steps of the files there are today', () => {

@@ -68,6 +68,15 @@ describe('version and help', () => {
     expect(list.stdout).toMatch(/--state <running\|paused\|closed>/);
   });
 
+  it('create has --idempotency-key; metrics and logs have --since, with the forms it takes', async () => {
+    expect((await run(['sandbox', 'create', '--help'])).stdout).toMatch(/--idempotency-key <value>\s+Makes create safe to retry/);
+    for (const command of ['metrics', 'logs']) {
+      const r = await run(['sandbox', command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/--since <time> Only \w+ (taken )?at or after this time \(an RFC 3339 date-time, or a time ago: 90s, 10m, 2h, 1d\)/);
+    }
+  });
+
   it('a group without a command prints its help on stderr and exits 2', async () => {
     const r = await run(['sandbox']);
     expect(r.code).toBe(2);
@@ -223,8 +232,100 @@ describe('errors and exit codes', () => {
   });
 });
 
+describe('--idempotency-key and --since: the values reach the wire exactly', () => {
+  const SINCE = 'since=2026-11-29T10%3A00%3A00.000Z';
+
+  it('create --idempotency-key sends that key as the Idempotency-Key header, in place of a generated one', async () => {
+    const t = tag('idem');
+    const r = await run(['--json', ...at(harness.url, t), 'sandbox', 'create', 'python-3.12', '--idempotency-key', 'my-key-1', '--on-timeout', 'kill'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(RUNNING);
+    const requests = await recorded(harness.url, t);
+    expect(requests.map((q) => [q.method, q.path, q.headers['idempotency-key']])).toEqual([['POST', '/sandboxes', 'my-key-1']]);
+    expect(JSON.parse(requests[0]!.body!)).toEqual({ templateId: 'python-3.12', lifecycle: { onTimeout: 'kill' } });
+    expect(requests[0]!.violations).toEqual([]);
+
+    // Without the flag the SDK makes up a key, a different one per command.
+    const keys: unknown[] = [];
+    for (const name of ['idem-auto-1', 'idem-auto-2']) {
+      const u = tag(name);
+      expect((await run([...at(harness.url, u), 'sandbox', 'create', '--json'], { env })).code).toBe(0);
+      keys.push((await recorded(harness.url, u))[0]!.headers['idempotency-key']);
+    }
+    expect(keys.every((k) => typeof k === 'string' && k !== '' && k !== 'my-key-1')).toBe(true);
+    expect(keys[0]).not.toBe(keys[1]);
+  });
+
+  it.each([
+    ['Z', '2026-11-29T10:00:00Z'],
+    ['milliseconds', '2026-11-29T10:00:00.000Z'],
+    ['finer than milliseconds (cut to them)', '2026-11-29T10:00:00.0004Z'],
+    ['a positive offset', '2026-11-29T12:00:00+02:00'],
+    ['a negative offset with minutes', '2026-11-29T05:30:00-04:30'],
+    ['lower-case t and z', '2026-11-29t10:00:00z'],
+    ['a space for T', '2026-11-29 10:00:00Z'],
+  ])('metrics --since with %s sends since=…T10:00:00.000Z', async (_, value) => {
+    const t = tag('since');
+    const r = await run(['--json', ...at(harness.url, t), 'sandbox', 'metrics', 'sbx_abc123', '--since', value], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(2);
+    const requests = await recorded(harness.url, t);
+    expect(requests.map((q) => `${q.method} ${q.path}?${q.query}`)).toEqual([`GET /sandboxes/sbx_abc123/metrics?${SINCE}`]);
+    expect(requests[0]!.violations).toEqual([]);
+  });
+
+  it('a time without an offset is the local time', async () => {
+    const t = tag('since-local');
+    const r = await run([...at(harness.url, t), 'sandbox', 'metrics', 'sbx_abc123', '--since=2026-11-29T19:00:00'], { env: { ...env, TZ: 'Asia/Tokyo' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await recorded(harness.url, t)).map((q) => q.query)).toEqual([SINCE]);
+  });
+
+  it('logs --since goes with --limit, in the order of the spec', async () => {
+    const t = tag('since-logs');
+    const r = await run(['--json', ...at(harness.url, t), 'sandbox', 'logs', 'sbx_abc123', '--limit', '5', '--since', '2026-11-29T10:00:00Z'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)[0]).toEqual({ timestamp: '2026-11-29T10:00:00.000Z', level: 'info', source: 'lifecycle', message: 'sandbox created from template default' });
+    const requests = await recorded(harness.url, t);
+    expect(requests.map((q) => q.query)).toEqual([`${SINCE}&limit=5`]);
+    expect(requests[0]!.violations).toEqual([]);
+  });
+
+  it.each([
+    ['10m', 10 * 60_000],
+    ['2h', 2 * 3_600_000],
+    ['1h30m', 90 * 60_000],
+    ['1d', 86_400_000],
+    ['90s', 90_000],
+  ])('--since %s is that long before now', async (value, ago) => {
+    const t = tag('since-ago');
+    const before = Date.now();
+    const r = await run([...at(harness.url, t), 'sandbox', 'logs', 'sbx_abc123', '--since', value], { env });
+    const after = Date.now();
+    expect(r.code, r.stderr).toBe(0);
+    const [request] = await recorded(harness.url, t);
+    const since = new URLSearchParams(request!.query).get('since')!;
+    expect(since).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Date.parse(since)).toBeGreaterThanOrEqual(before - ago);
+    expect(Date.parse(since)).toBeLessThanOrEqual(after - ago);
+  });
+});
+
+const SINCE_EXPECTED = 'an RFC 3339 date-time such as 2026-11-29T10:00:00Z, or a time ago such as 90s, 10m, 2h or 1d';
+
 describe('bad input: exit 2, one precise line, nothing sent', () => {
   const cases: [string, string[], string][] = [
+    ['a --since that is no date', ['sandbox', 'metrics', 'sbx_abc123', '--since', 'yesterday'], `error: --since must be ${SINCE_EXPECTED} (got "yesterday")\n`],
+    ['a --since on a day that does not exist', ['sandbox', 'logs', 'sbx_abc123', '--since=2026-02-30T10:00:00Z'], `error: --since must be ${SINCE_EXPECTED} (got "2026-02-30T10:00:00Z")\n`],
+    ['a --since at hour 24', ['sandbox', 'metrics', 'sbx_abc123', '--since=2026-11-29T24:00:00Z'], `error: --since must be ${SINCE_EXPECTED} (got "2026-11-29T24:00:00Z")\n`],
+    ['a --since without a time of day', ['sandbox', 'metrics', 'sbx_abc123', '--since', '2026-11-29'], `error: --since must be ${SINCE_EXPECTED} (got "2026-11-29")\n`],
+    ['a --since with an offset lacking its colon', ['sandbox', 'metrics', 'sbx_abc123', '--since', '2026-11-29T10:00:00+0200'], `error: --since must be ${SINCE_EXPECTED} (got "2026-11-29T10:00:00+0200")\n`],
+    ['a --since with an unknown unit', ['sandbox', 'logs', 'sbx_abc123', '--since', '3w'], `error: --since must be ${SINCE_EXPECTED} (got "3w")\n`],
+    ['a --since of a bare number', ['sandbox', 'logs', 'sbx_abc123', '--since', '600'], `error: --since must be ${SINCE_EXPECTED} (got "600")\n`],
+    ['an empty --since', ['sandbox', 'logs', 'sbx_abc123', '--since='], `error: --since must be ${SINCE_EXPECTED} (got "")\n`],
+    ['a bad --since with --watch, before the first poll', ['sandbox', 'metrics', 'sbx_abc123', '--watch', '--since', 'soon'], `error: --since must be ${SINCE_EXPECTED} (got "soon")\n`],
+    ['an empty --idempotency-key', ['sandbox', 'create', '--idempotency-key='], 'error: --idempotency-key must be a non-empty string of at most 255 characters (got "")\n'],
+    ['a --idempotency-key over 255 characters', ['sandbox', 'create', '--idempotency-key', 'k'.repeat(256)], `error: --idempotency-key must be a non-empty string of at most 255 characters (got "${'k'.repeat(57)}...")\n`],
     ['an unknown flag', ['sandbox', 'list', '--bogus'], "error: unknown option '--bogus'\n"],
     ['a misspelt flag', ['sandbox', 'list', '--limt', '5'], "error: unknown option '--limt' (did you mean --limit?)\n"],
     ['a malformed K=V', ['sandbox', 'create', '--metadata', 'userId'], 'error: --metadata must be KEY=VALUE with a non-empty KEY (got "userId")\n'],
@@ -251,6 +352,16 @@ describe('bad input: exit 2, one precise line, nothing sent', () => {
     const t = tag('bad');
     const r = await run([...at(harness.url, t), ...args], { env });
     expect(r).toEqual({ code: 2, stdout: '', stderr });
+    expect(await recorded(harness.url, t)).toEqual([]);
+  });
+
+  it('with --json, a bad --since is an InvalidArgumentError naming since and --since', async () => {
+    const t = tag('bad-since-json');
+    const r = await run(['--json', ...at(harness.url, t), 'sandbox', 'logs', 'sbx_abc123', '--since', 'last tuesday'], { env });
+    expect(r).toMatchObject({ code: 2, stderr: `error: --since must be ${SINCE_EXPECTED} (got "last tuesday")\n` });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { class: 'InvalidArgumentError', message: `--since must be ${SINCE_EXPECTED} (got "last tuesday")`, argument: 'since', flag: '--since' },
+    });
     expect(await recorded(harness.url, t)).toEqual([]);
   });
 
@@ -412,6 +523,25 @@ describe('live modes', () => {
     const requests = await recorded(harness.url, t);
     expect(requests.length).toBeGreaterThanOrEqual(2);
     expect(requests[1]!.query).toBe('since=2026-11-29T10%3A00%3A01.250Z&limit=10');
+  });
+
+  it('--watch and --follow start from --since, then poll from the newest item seen', async () => {
+    const t = tag('watch-since');
+    const r = await live(['--json', ...at(harness.url, t), 'sandbox', 'metrics', 'sbx_abc123', '--watch', '--since', '2026-11-29T10:00:06Z', '--interval-ms', '200'], 1500);
+    expect(r.code).toBe(0);
+    const requests = await recorded(harness.url, t);
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(requests[0]!.query).toBe('since=2026-11-29T10%3A00%3A06.000Z');
+    for (const q of requests.slice(1)) expect(q.query).toBe('since=2026-11-29T10%3A00%3A10.000Z');
+    for (const q of requests) expect(q.violations).toEqual([]);
+
+    const u = tag('follow-since');
+    const logs = await live([...at(harness.url, u), 'sandbox', 'logs', 'sbx_abc123', '--follow', '--since', '2026-11-29T10:00:00Z', '--limit', '10', '--interval-ms', '200'], 1500);
+    expect(logs.code).toBe(0);
+    const polls = await recorded(harness.url, u);
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    expect(polls[0]!.query).toBe('since=2026-11-29T10%3A00%3A00.000Z&limit=10');
+    expect(polls[1]!.query).toBe('since=2026-11-29T10%3A00%3A01.250Z&limit=10');
   });
 
   it('--interval-ms is checked like any value', async () => {

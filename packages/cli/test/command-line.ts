@@ -78,5 +78,10 @@ function asText(kind: string, value: unknown, target: string, flag: string): str
     });
   }
   if (kind === 'list') return (value as unknown[]).map(scalar);
+  // A date-time: the shared data's `{ $date: ISO }` (or a Date) as the timestamp a user types.
+  if (kind === 'date') {
+    if (value instanceof Date) return [value.toISOString()];
+    if (value !== null && typeof value === 'object' && typeof (value as { $date?: unknown }).$date === 'string') return [(value as { $date: string }).$date];
+  }
   return [scalar(value)];
 }

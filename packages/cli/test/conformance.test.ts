@@ -20,7 +20,6 @@ const all = scenarios.flatMap((s) => s.cases.map((c) => ({ ...c, file: s.file })
 
 /** `file: case name` → why the command line cannot say it. */
 const NOT_EXPRESSIBLE: Record<string, string> = {
-  'create.yaml: create from a named template with the caller\'s idempotency key': 'idempotencyKey has no CLI flag (the spec gives none)',
   'create.yaml: a non-string metadata value is refused': 'every command-line value is a string: --metadata userId=123 is the valid string "123"',
   'get-info.yaml: info of an instance': 'no CLI command calls getInfo (info is an alias of connect, which resumes)',
   'get-info.yaml: info by ID': 'no CLI command calls getInfo (info is an alias of connect, which resumes)',
@@ -31,8 +30,6 @@ const NOT_EXPRESSIBLE: Record<string, string> = {
   'get-info.yaml: isRunning of an unknown sandbox is false, not an error': 'no CLI command calls isRunning',
   'get-info.yaml: isRunning still raises a server failure': 'no CLI command calls isRunning',
   'list.yaml: the lazy form fetches only the pages it needs': 'the lazy take form: the CLI prints every item, following all pages',
-  'logs.yaml: logs by ID since a time, limited': 'since has no CLI flag (the spec gives none)',
-  'metrics.yaml: metrics by ID since a time': 'since has no CLI flag (the spec gives none)',
 };
 
 type Plan = { argv: string[]; spec: CommandSpec } | { reason: string };

@@ -258,7 +258,6 @@ interface BadArgumentCase {
 
 /** Bad-argument case name → why the command line cannot express it. Asserted exactly. */
 const BAD_NOT_EXPRESSIBLE: Record<string, string> = {
-  'create: an empty string (idempotencyKey)': 'idempotencyKey has no CLI flag (the spec gives none)',
   'create: a non-string map value (envs)': 'every command-line value is a string: --env key=123 is the valid string "123"',
   'create: a non-string map value (metadata)': 'every command-line value is a string: --metadata key=123 is the valid string "123"',
   'list: a non-string map value (metadata)': 'every command-line value is a string: --metadata key=123 is the valid string "123"',

@@ -13,6 +13,8 @@ export type TableValue =
   | { kind: 'integer'; min?: number; max?: number; unit?: string }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: string[] }
+  /** A point in time; the runtime reads it into a `Date` for the SDK. */
+  | { kind: 'date' }
   | { kind: 'list'; items: TableValue }
   | { kind: 'keyValue'; secret?: boolean };
 
@@ -158,6 +160,8 @@ function tableValue(kind: CliValueKind, target: Resolved | undefined): TableValu
       return { kind: 'list', items: tableValue(kind.items, undefined) };
     case 'keyValue':
       return target?.secret ? { kind: 'keyValue', secret: true } : { kind: 'keyValue' };
+    case 'date':
+      return { kind: 'date' };
     default:
       return kind;
   }

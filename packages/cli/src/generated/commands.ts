@@ -63,6 +63,12 @@ export const COMMANDS: CommandSpec[] = [
         target: 'lifecycle.autoResume',
         value: { kind: 'boolean' },
       },
+      {
+        name: 'idempotency-key',
+        description: 'Makes create safe to retry: requests with the same key return the same sandbox. The SDKs generate one per call (the same on every retry) unless you pass your own.',
+        target: 'idempotencyKey',
+        value: { kind: 'string', minLength: 1, maxLength: 255 },
+      },
     ],
     rules: [
       {
@@ -338,7 +344,14 @@ export const COMMANDS: CommandSpec[] = [
         variadic: false,
       },
     ],
-    flags: [],
+    flags: [
+      {
+        name: 'since',
+        description: 'Only samples taken at or after this time.',
+        target: 'since',
+        value: { kind: 'date' },
+      },
+    ],
     rules: [],
     defaults: {},
     examples: ['tensor-box sandbox metrics sbx_abc123', 'tensor-box sandbox metrics sbx_abc123 --watch'],
@@ -376,6 +389,12 @@ export const COMMANDS: CommandSpec[] = [
       },
     ],
     flags: [
+      {
+        name: 'since',
+        description: 'Only entries at or after this time.',
+        target: 'since',
+        value: { kind: 'date' },
+      },
       {
         name: 'limit',
         description: 'At most this many entries (the oldest matching ones).',
