@@ -1,69 +1,17 @@
 // Adding an operation to the spec adds an SDK method (instance + static by-ID twin) with no other
-// edit: generate from a fixture spec with one extra operation, then type-check a program that
-// calls both forms against the handwritten core.
+// edit: generate from the fixture spec with one extra operation (test/fixtures/snapshot), then
+// type-check a program that calls both forms against the handwritten core.
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { specWithSnapshot } from '../../test/fixtures/snapshot/splice.mjs';
 import { execFileSync, REPO, runGenerator, specVariant, tempDir } from './helpers.js';
-
-const SNAPSHOT_OP = `
-  /sandboxes/{sandboxId}/snapshots:
-    parameters:
-      - $ref: '#/components/parameters/SandboxId'
-    post:
-      operationId: snapshotSandbox
-      tags: [sandboxes]
-      summary: Snapshot a sandbox
-      description: Saves the sandbox's memory and disk under a name, without stopping it.
-      x-tensor-box-idempotency:
-        retrySafe: false
-      x-tensor-box-sdk:
-        method: snapshot
-        binding: instance
-        positional: [name]
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/SnapshotRequest'
-      responses:
-        '201':
-          description: The snapshot.
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/Snapshot'
-        '404': { $ref: '#/components/responses/SandboxNotFound' }
-`;
-
-const SNAPSHOT_SCHEMAS = `
-    SnapshotRequest:
-      type: object
-      required: [name]
-      properties:
-        name:
-          type: string
-          minLength: 1
-          description: The snapshot's name.
-    Snapshot:
-      type: object
-      required: [snapshotId, createdAt]
-      properties:
-        snapshotId:
-          type: string
-        createdAt:
-          type: string
-          format: date-time
-`;
 
 let out: string;
 let sandboxTs: string;
 beforeAll(() => {
   const dir = tempDir();
-  const spec = specVariant(dir, (text) =>
-    text.replace('\ncomponents:\n', `${SNAPSHOT_OP}\ncomponents:\n`).replace('  schemas:\n', `  schemas:\n${SNAPSHOT_SCHEMAS}`),
-  );
+  const spec = specVariant(dir, specWithSnapshot);
   out = join(dir, 'out');
   const r = runGenerator(['--spec', spec, '--out', out, '--target', 'ts']);
   expect(r.stderr).toBe('');
@@ -73,8 +21,9 @@ beforeAll(() => {
 
 describe('a new operation in the spec', () => {
   it('appears as a static by-ID method and as an instance method', () => {
-    expect(sandboxTs).toContain('static async snapshot(sandboxId: string, name: string, options: CallOptions = {}): Promise<Snapshot>');
-    expect(sandboxTs).toContain('async snapshot(name: string, options?: RequestOptions): Promise<Snapshot>');
+    expect(sandboxTs).toContain('static async snapshot(sandboxId: string, name: string, options: SnapshotOptions & ConnectionOptions = {}): Promise<Snapshot>');
+    expect(sandboxTs).toContain('async snapshot(name: string, options?: SnapshotOptions): Promise<Snapshot>');
+    expect(sandboxTs).toMatch(/export interface SnapshotOptions extends RequestOptions \{[^}]*keepMemory\?: boolean;/);
     expect(sandboxTs).toContain("snapshotSandbox: { method: 'POST', path: '/sandboxes/{sandboxId}/snapshots', retrySafe: false, responseShape: 'object' }");
     expect(readFileSync(join(out, 'packages/ts-sdk/src/generated/models.ts'), 'utf8')).toMatch(/export interface Snapshot \{[^}]*createdAt: Date;/);
   });
@@ -92,7 +41,7 @@ describe('a new operation in the spec', () => {
         "import { Sandbox, type Snapshot } from '../index.js';",
         'export async function use(sandbox: Sandbox): Promise<Date> {',
         "  const a: Snapshot = await Sandbox.snapshot('sbx_1', 'nightly', { apiKey: 'k' });",
-        "  const b: Snapshot = await sandbox.snapshot('nightly');",
+        "  const b: Snapshot = await sandbox.snapshot('nightly', { keepMemory: true });",
         '  return a.createdAt < b.createdAt ? a.createdAt : b.createdAt;',
         '}',
         '',

@@ -1,5 +1,5 @@
 // Adding an operation with x-tensor-box-cli to the spec adds a working command with no other
-// edit: a fixture spec (the real one plus a `snapshot` operation) goes through the generator,
+// edit: the fixture spec (test/fixtures/snapshot: the real one plus a `snapshot` operation) goes through the generator,
 // the SDK and the CLI are built from the result in a scratch folder, and the new command runs
 // against Prism serving the fixture spec.
 import { execFileSync } from 'node:child_process';
@@ -7,82 +7,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { specWithSnapshot } from '../../../test/fixtures/snapshot/splice.mjs';
 import { start } from '../../../test/harness/serve.mjs';
 import { API_KEY, PACKAGE_DIR, recorded, REPO_ROOT, run } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const TSC = require.resolve('typescript/bin/tsc');
-
-const OPERATION = `
-  /sandboxes/{sandboxId}/snapshots:
-    parameters:
-      - $ref: '#/components/parameters/SandboxId'
-    post:
-      operationId: snapshotSandbox
-      tags: [sandboxes]
-      summary: Snapshot a sandbox
-      description: Saves the sandbox's disk, and optionally its memory, under a name.
-      x-tensor-box-idempotency:
-        retrySafe: false
-      x-tensor-box-sdk:
-        method: snapshot
-        binding: instance
-        positional: [name]
-      x-tensor-box-cli:
-        command: snapshot
-        aliases: [snap]
-        args:
-          - { name: id, from: sandboxId }
-          - { name: name, from: name }
-        flags:
-          - { name: keep-memory, from: keepMemory }
-        examples:
-          - tensor-box sandbox snapshot sbx_abc123 nightly --keep-memory
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/SnapshotRequest'
-      responses:
-        '201':
-          description: The snapshot.
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/Snapshot'
-              examples:
-                default:
-                  value: { snapshotId: snp_1, sandboxId: sbx_abc123, name: nightly, createdAt: '2026-11-29T10:00:00Z' }
-        '404': { $ref: '#/components/responses/SandboxNotFound' }
-`;
-
-const SCHEMAS = `
-    SnapshotRequest:
-      type: object
-      description: The snapshot to take.
-      required: [name]
-      properties:
-        name:
-          type: string
-          minLength: 1
-          maxLength: 64
-          description: The snapshot's name.
-        keepMemory:
-          type: boolean
-          description: Also keep the memory.
-
-    Snapshot:
-      type: object
-      description: A saved snapshot.
-      required: [snapshotId, sandboxId, name, createdAt]
-      x-tensor-box-cli-columns: [snapshotId, name, createdAt]
-      properties:
-        snapshotId: { type: string, description: The snapshot's ID. }
-        sandboxId: { type: string, description: The sandbox it was taken of. }
-        name: { type: string, description: Its name. }
-        createdAt: { type: string, format: date-time, description: When it was taken. }
-`;
 
 /** Inside the package's node_modules, so that typescript, @types/node and commander resolve. */
 const cache = join(PACKAGE_DIR, 'node_modules', '.cache');
@@ -101,9 +31,7 @@ beforeAll(async () => {
   // The generator as it is now (incremental: quick when already built).
   node([TSC, '-b', join(REPO_ROOT, 'generator')]);
 
-  const spec = readFileSync(join(REPO_ROOT, 'spec', 'openapi.yaml'), 'utf8');
-  expect(spec).toContain('\ncomponents:\n');
-  const fixture = spec.replace('\ncomponents:\n', `${OPERATION}\ncomponents:\n`).replace('\n  schemas:\n', `\n  schemas:\n${SCHEMAS}\n`);
+  const fixture = specWithSnapshot();
   mkdirSync(join(root, 'spec'));
   writeFileSync(join(root, 'spec', 'openapi.yaml'), fixture);
 

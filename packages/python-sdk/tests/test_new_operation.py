@@ -1,6 +1,7 @@
-"""Adding an operation to the spec adds its Python methods with no other edit: generate from a copy
-of the spec with one more operation (and a model), put the handwritten runtime beside the output,
-then call both forms of the new method, blocking and async, and type-check a program using it."""
+"""Adding an operation to the spec adds its Python methods with no other edit: generate from the
+shared fixture spec with one more operation (test/fixtures/snapshot), put the handwritten runtime
+beside the output, then call both forms of the new method, blocking and async, and type-check a
+program using it."""
 
 from __future__ import annotations
 
@@ -14,57 +15,6 @@ from harness import REPO_ROOT
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
-SNAPSHOT_OPERATION = """
-  /sandboxes/{sandboxId}/snapshots:
-    parameters:
-      - $ref: '#/components/parameters/SandboxId'
-    post:
-      operationId: snapshotSandbox
-      tags: [sandboxes]
-      summary: Snapshot a sandbox
-      description: Saves the sandbox's memory and disk under a name, without stopping it.
-      x-tensor-box-idempotency:
-        retrySafe: false
-      x-tensor-box-sdk:
-        method: snapshot
-        binding: instance
-        positional: [name]
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/SnapshotRequest'
-      responses:
-        '201':
-          description: The snapshot.
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/Snapshot'
-        '404': { $ref: '#/components/responses/SandboxNotFound' }
-"""
-
-SNAPSHOT_SCHEMAS = """
-    SnapshotRequest:
-      type: object
-      required: [name]
-      properties:
-        name:
-          type: string
-          minLength: 1
-          description: The snapshot's name.
-    Snapshot:
-      type: object
-      required: [snapshotId, createdAt]
-      properties:
-        snapshotId:
-          type: string
-        createdAt:
-          type: string
-          format: date-time
-"""
-
 USE = """
 import asyncio, sys
 from datetime import datetime
@@ -76,7 +26,7 @@ options: CallOptions = {"domain": domain, "api_key": "k"}
 async_options: AsyncCallOptions = {"domain": domain, "api_key": "k"}
 by_id: Snapshot = Sandbox.snapshot("sbx_1", "nightly", **options)
 sandbox = Sandbox.connect("sbx_1", **options)
-bound: Snapshot = sandbox.snapshot("weekly")
+bound: Snapshot = sandbox.snapshot("weekly", keep_memory=True)
 assert isinstance(by_id.created_at, datetime) and bound.snapshot_id == "snap_1", (by_id, bound)
 try:
     Sandbox.snapshot("sbx_1", "", **options)
@@ -103,12 +53,8 @@ print("ok")
 
 
 def test_a_new_operation_needs_no_other_edit(tmp_path: Path) -> None:
-    spec = (REPO_ROOT / "spec" / "openapi.yaml").read_text()
-    assert "\ncomponents:\n" in spec
-    assert "  schemas:\n" in spec
-    variant = spec.replace("\ncomponents:\n", f"{SNAPSHOT_OPERATION}\ncomponents:\n").replace(
-        "  schemas:\n", f"  schemas:\n{SNAPSHOT_SCHEMAS}", 1
-    )
+    splice = REPO_ROOT / "test" / "fixtures" / "snapshot" / "splice.mjs"
+    variant = subprocess.run(["node", str(splice)], capture_output=True, text=True, check=True).stdout
     (tmp_path / "openapi.yaml").write_text(variant)
     out = tmp_path / "out"
     cli = REPO_ROOT / "generator" / "dist" / "cli.js"
@@ -123,7 +69,10 @@ def test_a_new_operation_needs_no_other_edit(tmp_path: Path) -> None:
     source = out / "packages" / "python-sdk" / "src"
     generated = (source / "tensor_box" / "_generated" / "sandbox.py").read_text()
     assert "snapshot = DualMethod(_snapshot_by_id, _snapshot)" in generated
-    bound = "def _snapshot(\n    self: Sandbox,\n    name: str,\n    **options: Unpack[RequestOptions],\n) -> Snapshot:"
+    bound = (
+        "def _snapshot(\n    self: Sandbox,\n    name: str,\n    *,\n    keep_memory: bool | None = None,\n"
+        "    **options: Unpack[RequestOptions],\n) -> Snapshot:"
+    )
     assert bound in generated
     # The handwritten runtime is not generated: it comes as it is.
     shutil.copytree(PACKAGE / "src" / "tensor_box" / "_core", source / "tensor_box" / "_core")
@@ -131,7 +80,12 @@ def test_a_new_operation_needs_no_other_edit(tmp_path: Path) -> None:
 
     server = FakeServer()
     try:
-        snapshot = {"snapshotId": "snap_1", "createdAt": "2026-11-29T10:00:00Z"}
+        snapshot = {
+            "snapshotId": "snap_1",
+            "sandboxId": "sbx_1",
+            "name": "nightly",
+            "createdAt": "2026-11-29T10:00:00Z",
+        }
         sandbox = {"sandboxId": "sbx_1"}
         server.script(
             Reply(201, snapshot),
@@ -148,8 +102,12 @@ def test_a_new_operation_needs_no_other_edit(tmp_path: Path) -> None:
         assert ran.returncode == 0, ran.stderr
         assert ran.stdout.strip() == "ok"
         posts = [r for r in server.requests if r.path.endswith("/snapshots")]
-        assert [r.json() for r in posts] == [{"name": n} for n in ("nightly", "weekly", "failing", "async")] + [
-            {"name": "async-by-id"}
+        assert [r.json() for r in posts] == [
+            {"name": "nightly"},
+            {"name": "weekly", "keepMemory": True},
+            {"name": "failing"},
+            {"name": "async"},
+            {"name": "async-by-id"},
         ]
         # retrySafe: false, so the 500 was not retried.
         assert len(server.requests) == 7

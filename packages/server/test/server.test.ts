@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, RateLimitError, Sandbox, type SandboxLogEntry } from 'tensor-box';
 import { addressSpaceLimit, folderExists, killSandboxProcesses, pollUntil, sandboxProcesses } from './helpers/host.js';
 import { BEHAVIOUR_DIR, SERVER_BIN, SPEC_FILE, startServer, type ServerHandle } from './helpers/server.js';
+import { specWithSnapshot } from '../../../test/fixtures/snapshot/splice.mjs';
 
 const servers: ServerHandle[] = [];
 afterEach(async () => {
@@ -455,25 +456,8 @@ describe('the spec drives the server', () => {
   });
 
   it('refuses to start on a spec with an operation it does not implement', () => {
-    const spec = withSpec((text) =>
-      text.replace(
-        '  /sandboxes/{sandboxId}/metrics:\n',
-        `  /sandboxes/{sandboxId}/snapshot:
-    parameters:
-      - $ref: '#/components/parameters/SandboxId'
-    post:
-      operationId: snapshotSandbox
-      tags: [sandboxes]
-      summary: Snapshot a sandbox
-      description: Takes a snapshot.
-      x-tensor-box-idempotency: { retrySafe: true }
-      x-tensor-box-sdk: { method: snapshot, binding: instance }
-      responses:
-        '204': { description: Done. }
-
-  /sandboxes/{sandboxId}/metrics:\n`,
-      ),
-    );
+    // The shared fixture: the real spec plus a snapshot operation (test/fixtures/snapshot).
+    const spec = withSpec((text) => specWithSnapshot(text));
     const dataDir = mkdtempSync(join(tmpdir(), 'tensor-box-spec-data-'));
     try {
       const r = spawnSync(process.execPath, [SERVER_BIN, '--port', '0', '--data', dataDir, '--spec', spec.file], {
