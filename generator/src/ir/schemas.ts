@@ -111,7 +111,6 @@ export class SchemaIndex {
   }
 
   private addComponent(name: string, schema: RawSchema): void {
-    const pointer = toPointer(['components', 'schemas', name]);
     const names = typeNames(name, schema['x-tensor-box-go-name']);
     if (schema.enum) {
       const descriptions = schema['x-tensor-box-enum-descriptions'] ?? {};

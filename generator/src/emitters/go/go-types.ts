@@ -1,4 +1,4 @@
-import { type ApiIR, type Constraints, type EnumModel, findEnum, findModel, type Model, type TypeRef } from '../../ir/index.js';
+import { type ApiIR, type Constraints, findEnum, findModel, type Model, type TypeRef } from '../../ir/index.js';
 
 /**
  * Go spellings of IR types. Every decision about how a spec type looks in Go is made here, so

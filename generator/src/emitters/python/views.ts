@@ -1,4 +1,4 @@
-import { type ApiIR, type Field, findEnum, findModel, inputModelsInDependencyOrder, type Model, type Predicate, safePyIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
+import { type ApiIR, type Field, findModel, inputModelsInDependencyOrder, type Model, type Predicate, safePyIdent, type SdkArg, type SdkMethod, type TypeRef } from '../../ir/index.js';
 import { type Code, call, docstring, INDENT, keywordDict, keywordTuple, layout, list, pyScalar, pyStr, pyStrTuple, sortAll, tuple } from './code.js';
 import { importBlock, Imports } from './imports.js';
 import { checkExpr, decodeField, encodeValue, enumValuesConst, type Helpers, modelCheckConst, pyType, type TypeContext } from './types.js';

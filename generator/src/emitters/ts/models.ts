@@ -40,7 +40,9 @@ function fieldDoc(f: Field): string[] {
 /** `decode.ts`: wire → public values for every model a response carries (internal). */
 export function writeDecoders(ir: ApiIR, file: Statements): void {
   const outputs = ir.models.filter((m) => m.usage.output);
-  file.addImportDeclaration({ moduleSpecifier: '../core/decode.js', namedImports: ['decodeDate', 'decodeMap'] });
+  // Import only the helpers the decoders below call.
+  const helpers = ['decodeDate', 'decodeMap'].filter((h) => outputs.some((m) => m.fields.some((f) => decodeFieldExpr(f).includes(`${h}(`))));
+  if (helpers.length > 0) file.addImportDeclaration({ moduleSpecifier: '../core/decode.js', namedImports: helpers });
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: './wire.js', namedImports: ['components'] });
   const envelopes = outputs.filter((m) => !m.exposed);
   const used = referencedTypeNames(ir, [

@@ -28,7 +28,7 @@ export function writeSandboxClass(ir: ApiIR, file: Statements): void {
     if (m.binding === 'instance') classMethods.push(instanceMethod(ir, m));
     for (const p of m.predicates) {
       classMethods.push(staticPredicate(ir, m, p));
-      if (m.binding === 'instance') classMethods.push(instancePredicate(ir, m, p));
+      if (m.binding === 'instance') classMethods.push(instancePredicate(ir, p));
     }
   }
   file.addClass({
@@ -409,7 +409,7 @@ function staticPredicate(ir: ApiIR, m: SdkMethod, p: Predicate): Method {
   };
 }
 
-function instancePredicate(ir: ApiIR, m: SdkMethod, p: Predicate): Method {
+function instancePredicate(ir: ApiIR, p: Predicate): Method {
   return {
     name: p.names.ts,
     isAsync: true,
